@@ -1,0 +1,42 @@
+# Set-up and the two entry points. `make run` and `make test` each create .venv/ if missing,
+# install torch 2.13.0 (CPU wheel on disk) first, then the project, then build the encoder.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: run test test-fast lint venv encoder corpus-check
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+venv: $(VENV)/.installed
+
+encoder: venv
+	$(BIN)/claims-triage encoder build
+
+## The main job: what the pipeline has so far, on the sample shipped in data/sample.
+run: encoder
+	$(BIN)/claims-triage data validate data/sample/claims.jsonl
+	$(BIN)/claims-triage encoder info --data data/sample/claims.jsonl
+
+## Lint, type checks and all tests, the few `slow` ones (real encoder) included.
+test: encoder
+	$(BIN)/ruff check claims triage_cli tests
+	$(BIN)/mypy claims triage_cli
+	$(BIN)/python -m pytest
+
+test-fast: venv
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: venv
+	$(BIN)/ruff check claims triage_cli tests
+	$(BIN)/ruff format --check claims triage_cli tests

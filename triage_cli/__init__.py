@@ -1,0 +1,1 @@
+"""The ``claims-triage`` command line: thin commands over the ``claims`` library."""

@@ -1,0 +1,31 @@
+"""Entry point of ``claims-triage``: gathers the sub-command groups."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from triage_cli import data, encoder
+
+app = typer.Typer(
+    name="claims-triage",
+    help="Triage insurance claim reports: validate claim files, build the offline encoder.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(data.app, name="data")
+app.add_typer(encoder.app, name="encoder")
+
+
+@app.callback()
+def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details.")) -> None:
+    """Claims triage command line."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+
+
+if __name__ == "__main__":
+    app()

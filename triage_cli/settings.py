@@ -1,0 +1,29 @@
+"""Typed settings of the command line (environment prefix ``CLAIMS_``); defaults need nothing set."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _user_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "claims-triage"
+
+
+class CliSettings(BaseSettings):
+    """Where the CLI finds what it builds; every field can be set as ``CLAIMS_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="CLAIMS_", extra="ignore")
+
+    cache_dir: Path = Field(default_factory=_user_cache_dir, description="Root of built artefacts.")
+    encoder_dir: Path | None = Field(
+        default=None, description="Built encoder checkpoint; default <cache_dir>/multilingual-e5-small."
+    )
+
+    @property
+    def encoder_path(self) -> Path:
+        return self.encoder_dir or self.cache_dir / "multilingual-e5-small"
