@@ -9,8 +9,10 @@ import typer
 
 from claims.taxonomy import TASKS
 from claims.validation import ValidationReport, validate_file
+from triage_cli.corpus import check_corpus
 
 app = typer.Typer(help="Check labeled claim files.", no_args_is_help=True)
+app.command("check-corpus")(check_corpus)
 
 
 def _summary_lines(report: ValidationReport) -> list[str]:
