@@ -6,17 +6,19 @@ import logging
 
 import typer
 
-from triage_cli import data, encoder
+from triage_cli import anonymize, data, encoder
 
 app = typer.Typer(
     name="claims-triage",
-    help="Triage insurance claim reports: validate claim files, build the offline encoder.",
+    help="Triage insurance claim reports: validate claim files, build the offline encoder, anonymize.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
 app.add_typer(data.app, name="data")
 app.add_typer(encoder.app, name="encoder")
+app.command("anonymize")(anonymize.anonymize)
+app.command("anonymize-eval")(anonymize.anonymize_eval)
 
 
 @app.callback()

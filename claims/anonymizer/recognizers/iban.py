@@ -1,0 +1,51 @@
+"""IBANs in compact or grouped form; only values passing ISO 13616 mod-97 are reported.
+
+A grouped IBAN is often followed by more uppercase groups (``BIC``, a bank code), so every
+candidate is shortened group by group until a prefix passes the checksum.
+"""
+
+from __future__ import annotations
+
+import regex
+from presidio_analyzer import Pattern, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from claims.anonymizer.recognizers.base import CASE_SENSITIVE, REGEX_TIMEOUT_SECONDS, ValuePatternRecognizer
+
+_GROUP = regex.compile(r"[ ]?[A-Z0-9]{1,4}")
+
+
+def iban_checksum_ok(value: str) -> bool:
+    compact = "".join(value.split()).upper()
+    if not regex.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", compact):
+        return False
+    return int("".join(str(int(ch, 36)) for ch in compact[4:] + compact[:4])) % 97 == 1
+
+
+class IbanRecognizer(ValuePatternRecognizer):
+    ENTITY = "IBAN_CODE"
+    PATTERNS = [Pattern("iban", r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{1,4}){3,8}\b", 0.5)]
+    CONTEXT = ["iban", "konto", "bankverbindung", "überweisung", "account", "bank", "erstattung"]
+    FLAGS = CASE_SENSITIVE
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return iban_checksum_ok(pattern_text)
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        results = []
+        for pattern, compiled in self._compiled:
+            for match in compiled.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
+                ends = [match.start() + 4 + m.end() for m in _GROUP.finditer(match.group()[4:])]
+                for end in reversed(ends):
+                    if iban_checksum_ok(text[match.start() : end]):
+                        result = self._score(text[match.start() : end], pattern, match.start(), end)
+                        if result is not None:
+                            results.append(result)
+                        break
+        return results
