@@ -141,7 +141,7 @@ def train_pii(
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            total += float(loss)
+            total += float(loss.detach())
             bar.set_postfix(loss=f"{total / (start // args.batch_size + 1):.4f}")
         scores = _dev_scores(tagger, dev_set)
         logger.info("epoch %d: %s", epoch, scores)

@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from triage_cli import anonymize, data, encoder
+from triage_cli import anonymize, data, encoder, score, train, train_pii
 
 app = typer.Typer(
     name="claims-triage",
@@ -19,6 +19,9 @@ app.add_typer(data.app, name="data")
 app.add_typer(encoder.app, name="encoder")
 app.command("anonymize")(anonymize.anonymize)
 app.command("anonymize-eval")(anonymize.anonymize_eval)
+app.command("train-pii")(train_pii.train_pii)
+app.command("train")(train.train)
+app.command("score")(score.score)
 
 
 @app.callback()

@@ -24,6 +24,11 @@ class CliSettings(BaseSettings):
         default=None, description="Built encoder checkpoint; default <cache_dir>/multilingual-e5-small."
     )
 
+    model_dir: Path = Field(
+        default_factory=lambda: Path(__file__).resolve().parents[1] / "models" / "triage-e5-lora",
+        description="The triage model used by score, evaluate and the service.",
+    )
+
     @property
     def encoder_path(self) -> Path:
         return self.encoder_dir or self.cache_dir / "multilingual-e5-small"

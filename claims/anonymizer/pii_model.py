@@ -38,7 +38,7 @@ class PiiModelError(ClaimsError, ValueError):
 class PiiTaggerConfig:
     """Everything needed to rebuild the tagger; saved as ``config.json``."""
 
-    encoder_layers: int = 6
+    encoder_layers: int = 4
     lstm_hidden: int = 192
     dropout: float = 0.2
     window: int = 254

@@ -1,0 +1,25 @@
+"""Build the production pipeline (anonymizer + triage model + guide rules) for the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from claims.pipeline import TriagePipeline
+from triage_cli.settings import CliSettings
+
+
+def build_pipeline(model_dir: Path | None = None, *, merge: bool = True) -> TriagePipeline:
+    """The shipped model by default; the adapter is merged into the encoder for speed."""
+    from claims.anonymizer import Anonymizer
+    from claims.model import TriageModel
+
+    settings = CliSettings()
+    model = TriageModel.from_pretrained(model_dir or settings.model_dir, settings.encoder_path, merge=merge)
+    return TriagePipeline(
+        anonymizer=Anonymizer.build(settings.encoder_path),
+        classifier=model,
+        labels=model.config.labels,
+        thresholds=model.config.thresholds,
+        model_version=model.config.model_version,
+        rules=None,
+    )
