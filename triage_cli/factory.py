@@ -16,7 +16,7 @@ def build_pipeline(model_dir: Path | None = None, *, merge: bool = True) -> Tria
     settings = CliSettings()
     model = TriageModel.from_pretrained(model_dir or settings.model_dir, settings.encoder_path, merge=merge)
     return TriagePipeline(
-        anonymizer=Anonymizer.build(settings.encoder_path),
+        anonymizer=Anonymizer.build(settings.encoder_path, use_pii_model=settings.use_pii_model),
         classifier=model,
         labels=model.config.labels,
         thresholds=model.config.thresholds,

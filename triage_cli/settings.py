@@ -29,6 +29,8 @@ class CliSettings(BaseSettings):
         description="The triage model used by score, evaluate and the service.",
     )
 
+    use_pii_model: bool = Field(default=True, description="Run the PII model beside the pattern recognizers.")
+
     @property
     def encoder_path(self) -> Path:
         return self.encoder_dir or self.cache_dir / "multilingual-e5-small"
