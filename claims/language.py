@@ -22,6 +22,9 @@ _ENGLISH = frozenset(
     "still please our my me you your how what where when today yesterday that but or after by "
     "about damage insurance regards thanks dear hello hi mr mrs".split()
 )
+# Function words of both languages: never names, never evidence of personal data on their own.
+STOPWORDS: frozenset[str] = _GERMAN | _ENGLISH
+
 _WORD = re.compile(r"[a-zäöüß]+")
 
 

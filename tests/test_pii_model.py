@@ -115,3 +115,19 @@ def test_recognizer_is_registered_and_reports_model_spans(tiny_tagger: PiiTagger
     )
     result = anonymizer.anonymize("Hof Anna liegt am Hang")
     assert result.text == "Hof <PERSON_1> liegt am Hang"
+
+
+def test_adjacent_spans_share_one_placeholder_and_function_words_do_not_propagate(tiny_tagger: PiiTagger) -> None:
+    text = "die Decke fiel, die Decke ist kaputt und die Katze"
+
+    class Fixed(PiiTagger):
+        def predict(self, texts: list[str]) -> list[list[tuple[str, int, int, float]]]:
+            return [[("PERSON", 0, 3, 0.9), ("PERSON", 4, 9, 0.9)] for _ in texts]
+
+    fixed = Fixed(tiny_tagger.tokenizer, tiny_tagger.encoder, tiny_tagger.head, tiny_tagger.config)
+    config = AnonymizerConfig.load()
+    anonymizer = Anonymizer(
+        config, [PiiModelRecognizer(fixed, list(config.entities), 0.5, lang) for lang in config.languages]
+    )
+    result = anonymizer.anonymize(text)
+    assert result.text == "<PERSON_1> fiel, die <PERSON_2> ist kaputt und die Katze"

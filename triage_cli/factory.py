@@ -12,6 +12,7 @@ def build_pipeline(model_dir: Path | None = None, *, merge: bool = True) -> Tria
     """The shipped model by default; the adapter is merged into the encoder for speed."""
     from claims.anonymizer import Anonymizer
     from claims.model import TriageModel
+    from claims.rules import RuleSet, guide_rule_hook
 
     settings = CliSettings()
     model = TriageModel.from_pretrained(model_dir or settings.model_dir, settings.encoder_path, merge=merge)
@@ -21,5 +22,5 @@ def build_pipeline(model_dir: Path | None = None, *, merge: bool = True) -> Tria
         labels=model.config.labels,
         thresholds=model.config.thresholds,
         model_version=model.config.model_version,
-        rules=None,
+        rules=guide_rule_hook(RuleSet(**model.config.rules)) if any(model.config.rules.values()) else None,
     )

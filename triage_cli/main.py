@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from triage_cli import anonymize, data, encoder, score, train, train_pii
+from triage_cli import anonymize, data, encoder, evaluate, score, train, train_pii
 
 app = typer.Typer(
     name="claims-triage",
@@ -22,6 +22,7 @@ app.command("anonymize-eval")(anonymize.anonymize_eval)
 app.command("train-pii")(train_pii.train_pii)
 app.command("train")(train.train)
 app.command("score")(score.score)
+app.command("evaluate")(evaluate.evaluate)
 
 
 @app.callback()

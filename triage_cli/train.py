@@ -19,6 +19,23 @@ def anonymized_texts(anonymizer, claims) -> list[str]:  # type: ignore[no-untype
     return [anonymizer.anonymize(c.text).text for c in tqdm(claims, desc="anonymizing", unit="claim")]
 
 
+def choose_rules(model_dir: Path, encoder_dir: Path, dev_texts: list[str], dev_gold: dict[str, list[str]]):  # type: ignore[no-untyped-def]
+    """Measure the guide rules on dev on top of the trained model; record the kept ones in its config."""
+    from claims.model import TriageConfig, TriageModel
+    from training.rule_selection import select_rules
+
+    model = TriageModel.from_pretrained(model_dir, encoder_dir, merge=True)
+    rules, table = select_rules(dev_texts, model.predict(dev_texts), dev_gold)
+    config_path = model_dir / "config.json"
+    config = TriageConfig.from_dict(json.loads(config_path.read_text("utf-8")))
+    config.rules = rules
+    config.metrics["guide_rules_dev_accuracy"] = table
+    from dataclasses import asdict
+
+    config_path.write_text(json.dumps(asdict(config), indent=2, ensure_ascii=False) + "\n", "utf-8")
+    return rules, table
+
+
 def train(
     data: Path = typer.Option(Path("data/claims"), help="Directory with train.jsonl and dev.jsonl."),
     out: Path = typer.Option(..., help="Directory to save the model to, e.g. models/NAME."),
@@ -46,16 +63,19 @@ def train(
         train_claims = read_labeled(data / "train.jsonl")
         dev_claims = read_labeled(data / "dev.jsonl")
         anonymizer = Anonymizer.build(settings.encoder_path)
+        dev_texts = anonymized_texts(anonymizer, dev_claims)
+        dev_gold = {t: [c.labels[t] for c in dev_claims] for t in TASKS}
         result = train_triage(
             anonymized_texts(anonymizer, train_claims),
             {t: [c.labels[t] for c in train_claims] for t in TASKS},
-            anonymized_texts(anonymizer, dev_claims),
-            {t: [c.labels[t] for c in dev_claims] for t in TASKS},
+            dev_texts,
+            dev_gold,
             settings.encoder_path,
             out,
             args,
             config,
         )
+        rules, table = choose_rules(out, settings.encoder_path, dev_texts, dev_gold)
     except (ClaimsError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None

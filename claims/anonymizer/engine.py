@@ -19,7 +19,7 @@ from claims.anonymizer.nlp_engine import BlankSpacyNlpEngine
 from claims.anonymizer.recognizers import PATTERN_RECOGNIZERS
 from claims.anonymizer.settings import AnonymizerConfig
 from claims.errors import ClaimsError
-from claims.language import detect_language
+from claims.language import STOPWORDS, detect_language
 
 logger = logging.getLogger(__name__)
 
@@ -81,21 +81,34 @@ def resolve_overlaps(results: Sequence[DetectedEntity]) -> list[DetectedEntity]:
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’-]{2,}")
 
 
+def merge_adjacent(text: str, entities: Sequence[DetectedEntity]) -> list[DetectedEntity]:
+    """Join detections of one type separated only by whitespace ("Jana" + "Seidel"): one value,
+    one placeholder (Presidio's anonymizer would merge them anyway)."""
+    merged: list[DetectedEntity] = []
+    for entity in entities:
+        if merged and merged[-1].type == entity.type and text[merged[-1].end : entity.start].isspace():
+            last = merged[-1]
+            merged[-1] = DetectedEntity(last.type, last.start, entity.end, max(last.score, entity.score))
+        else:
+            merged.append(entity)
+    return merged
+
+
 def propagate_names(text: str, entities: Sequence[DetectedEntity]) -> list[DetectedEntity]:
     """Every other occurrence of a word of a detected name is a name too ("Frau Kreuzer" in the
-    greeting makes the bare "Kreuzer" of the sign-off personal data, also as "Kreuzers")."""
+    greeting makes the bare "Kreuzer" of the sign-off personal data, also as "Kreuzers").
+    Function words ("die", "von", "the") never propagate, even when they were tagged."""
     words = {
         m.group().casefold() for e in entities if e.type == "PERSON" for m in _NAME_WORD.finditer(text[e.start : e.end])
-    }
+    } - STOPWORDS
     if not words:
         return list(entities)
     added = []
     for match in _NAME_WORD.finditer(text):
         word = match.group().casefold()
         stem = word[:-1] if word.endswith("s") else word
-        if (word in words or stem in words) and not any(
-            e.start < match.end() and match.start() < e.end for e in entities
-        ):
+        overlaps = any(e.start < match.end() and match.start() < e.end for e in entities)
+        if (word in words or stem in words) and not overlaps:
             added.append(DetectedEntity("PERSON", match.start(), match.end(), 0.5))
     return sorted([*entities, *added], key=lambda e: e.start)
 
@@ -196,7 +209,7 @@ class Anonymizer:
             text=text, language=self.language_of(text), entities=self.config.entities
         )
         found = [DetectedEntity(r.entity_type, r.start, r.end, round(float(r.score), 3)) for r in raw]
-        return propagate_names(text, resolve_overlaps(found))
+        return merge_adjacent(text, propagate_names(text, resolve_overlaps(found)))
 
     def anonymize(self, text: str) -> AnonymizedText:
         """Replace every detected value by ``<TYPE_n>``; equal values share a placeholder."""
@@ -208,9 +221,17 @@ class Anonymizer:
             if key not in names:
                 counters[entity.type] = counters.get(entity.type, 0) + 1
                 names[key] = f"<{entity.type}_{counters[entity.type]}>"
+
+        def name_of(typ: str, value: str) -> str:
+            key = (typ, placeholder_key(value))
+            if key not in names:  # a span the engine re-shaped: still a fresh, typed placeholder
+                counters[typ] = counters.get(typ, 0) + 1
+                names[key] = f"<{typ}_{counters[typ]}>"
+            return names[key]
+
         operators = {
-            typ: OperatorConfig("custom", {"lambda": lambda value, typ=typ: names[(typ, placeholder_key(value))]})
-            for typ in counters
+            typ: OperatorConfig("custom", {"lambda": lambda value, typ=typ: name_of(typ, value)})
+            for typ in list(counters)
         }
         results = [AnonymizerSpan(e.type, e.start, e.end, e.score) for e in entities]
         anonymized = self._anonymizer.anonymize(text=text, analyzer_results=results, operators=operators)
