@@ -12,11 +12,13 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 
+VENDORED = REPO / "docs" / "customer"
+
+
 def shared_doc(name: str) -> str:
-    """A document of ``../shared``; the tests that need it skip when the folder is absent."""
-    path = SHARED / name
-    if not path.is_file():
-        pytest.skip(f"{path} not available")
+    """A customer document: ``../shared`` when present (the live copy), else the copy vendored in
+    ``docs/customer`` so that a clone alone still tests against the guide."""
+    path = SHARED / name if (SHARED / name).is_file() else VENDORED / name
     return path.read_text(encoding="utf-8")
 
 

@@ -63,3 +63,14 @@ def test_unknown_label_is_a_lookup_error() -> None:
 
     with pytest.raises(LookupError):
         load_taxonomy()["urgency"].index("sofort")
+
+
+def test_vendored_customer_documents_match_the_shared_ones() -> None:
+    import pytest
+
+    from tests.conftest import SHARED, VENDORED
+
+    if not SHARED.is_dir():
+        pytest.skip("no ../shared next to this clone; the vendored copy is the reference")
+    for name in ("labeling-guide.md", "data-format.md"):
+        assert (VENDORED / name).read_text(encoding="utf-8") == (SHARED / name).read_text(encoding="utf-8"), name

@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from triage_cli import anonymize, data, encoder, evaluate, score, train, train_pii
+from triage_cli import anonymize, compare, data, encoder, evaluate, score, train, train_pii
 
 app = typer.Typer(
     name="claims-triage",
@@ -23,6 +23,7 @@ app.command("train-pii")(train_pii.train_pii)
 app.command("train")(train.train)
 app.command("score")(score.score)
 app.command("evaluate")(evaluate.evaluate)
+app.command("compare")(compare.compare)
 
 
 @app.callback()

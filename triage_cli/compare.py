@@ -1,0 +1,75 @@
+"""``claims-triage compare``: every baseline and the triage model, scored by the same evaluation
+code on the same anonymized texts; prints the README's Markdown table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from claims.errors import ClaimsError
+from claims.taxonomy import TASKS
+from triage_cli.settings import CliSettings
+
+
+def compare(
+    data: Path = typer.Option(Path("data/claims"), help="Directory with train.jsonl and the evaluated split."),
+    split: str = typer.Option("test", help="Split to score: dev or test."),
+    model: Path | None = typer.Option(None, help="Triage model directory (default: the shipped model)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a Markdown table."),
+) -> None:
+    """Fit majority, keyword rules, TF-IDF + LR and frozen e5 + LR on anonymized train, score all
+    of them and the triage model (with its kept guide rules) on the anonymized split."""
+    from claims.anonymizer import Anonymizer
+    from claims.encoder import embed, load_encoder
+    from claims.metrics import evaluate_predictions
+    from claims.records import read_labeled
+    from training.baselines import EmbeddingLogRegBaseline, KeywordRuleClassifier, MajorityBaseline, TfidfLogRegBaseline
+    from triage_cli.factory import build_pipeline
+    from triage_cli.train import anonymized_texts
+
+    settings = CliSettings()
+    try:
+        train_claims = read_labeled(data / "train.jsonl")
+        eval_claims = read_labeled(data / f"{split}.jsonl")
+        anonymizer = Anonymizer.build(settings.encoder_path)
+        pipeline = build_pipeline(model)
+        tokenizer, encoder = load_encoder(settings.encoder_path)
+    except (ClaimsError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    train_texts = anonymized_texts(anonymizer, train_claims)
+    eval_texts = anonymized_texts(anonymizer, eval_claims)
+    train_labels = {t: [c.labels[t] for c in train_claims] for t in TASKS}
+
+    def e5(texts: list[str]):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        return np.concatenate([embed(tokenizer, encoder, texts[i : i + 32]) for i in range(0, len(texts), 32)])
+
+    baselines = {
+        "majority class": MajorityBaseline(),
+        "keyword rules (guide)": KeywordRuleClassifier(),
+        "TF-IDF word+char + LR": TfidfLogRegBaseline(),
+        "frozen e5 + LR": EmbeddingLogRegBaseline(e5),
+    }
+    rows = {}
+    for name, baseline in baselines.items():
+        typer.echo(f"fitting {name} ...", err=True)
+        predictions = baseline.fit(train_texts, train_labels).predict(eval_texts)
+        rows[name] = evaluate_predictions(eval_claims, predictions)
+    decisions = []
+    for start in range(0, len(eval_claims), 16):
+        decisions += pipeline.triage([c.text for c in eval_claims[start : start + 16]])
+    rows[f"triage model ({pipeline.model_version}) + kept rules"] = evaluate_predictions(
+        eval_claims, {t: [d.label(t) for d in decisions] for t in TASKS}
+    )
+    if as_json:
+        typer.echo(json.dumps({name: report.to_dict() for name, report in rows.items()}, indent=2))
+        return
+    header = "| model | " + " | ".join(f"{t} acc | {t} macro-F1" for t in TASKS) + " |"
+    typer.echo(f"{split} split, {len(eval_claims)} claims\n\n{header}\n|---|" + "---|---|" * len(TASKS))
+    for name, report in rows.items():
+        cells = " | ".join(f"{report.tasks[t].accuracy:.3f} | {report.tasks[t].macro_f1:.3f}" for t in TASKS)
+        typer.echo(f"| {name} | {cells} |")
