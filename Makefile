@@ -23,10 +23,15 @@ venv: $(VENV)/.installed
 encoder: venv
 	$(BIN)/claims-triage encoder build
 
-## The main job: what the pipeline has so far, on the sample shipped in data/sample.
+## The main job (until the routing service lands): the whole pipeline on the shipped sample —
+## validate, anonymize, and score with the shipped model (outputs in var/).
 run: encoder
+	mkdir -p var
 	$(BIN)/claims-triage data validate data/sample/claims.jsonl
-	$(BIN)/claims-triage encoder info --data data/sample/claims.jsonl
+	$(BIN)/claims-triage anonymize --input data/sample/claims.jsonl --output var/sample.anonymized.jsonl
+	rm -f var/sample.scored.jsonl
+	$(BIN)/claims-triage score --input data/sample/claims.jsonl --output var/sample.scored.jsonl
+	head -n 3 var/sample.scored.jsonl
 
 ## Lint, type checks and all tests, the few `slow` ones (real encoder) included.
 test: encoder

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -48,7 +49,7 @@ def compare(
 
         return np.concatenate([embed(tokenizer, encoder, texts[i : i + 32]) for i in range(0, len(texts), 32)])
 
-    baselines = {
+    baselines: dict[str, Any] = {
         "majority class": MajorityBaseline(),
         "keyword rules (guide)": KeywordRuleClassifier(),
         "TF-IDF word+char + LR": TfidfLogRegBaseline(),
