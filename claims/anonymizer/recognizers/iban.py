@@ -11,15 +11,14 @@ from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from claims.anonymizer.recognizers.base import CASE_SENSITIVE, REGEX_TIMEOUT_SECONDS, ValuePatternRecognizer
+from claims.validation import iban_is_valid
 
 _GROUP = regex.compile(r"[ ]?[A-Z0-9]{1,4}")
 
 
-def iban_checksum_ok(value: str) -> bool:
-    compact = "".join(value.split()).upper()
-    if not regex.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", compact):
-        return False
-    return int("".join(str(int(ch, 36)) for ch in compact[4:] + compact[:4])) % 97 == 1
+def valid_iban(value: str) -> bool:
+    """Mod-97 valid and at least 15 characters, the shortest IBAN of any country."""
+    return len("".join(value.split())) >= 15 and iban_is_valid(value)
 
 
 class IbanRecognizer(ValuePatternRecognizer):
@@ -29,7 +28,7 @@ class IbanRecognizer(ValuePatternRecognizer):
     FLAGS = CASE_SENSITIVE
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        return iban_checksum_ok(pattern_text)
+        return valid_iban(pattern_text)
 
     def analyze(
         self,
@@ -43,7 +42,7 @@ class IbanRecognizer(ValuePatternRecognizer):
             for match in compiled.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
                 ends = [match.start() + 4 + m.end() for m in _GROUP.finditer(match.group()[4:])]
                 for end in reversed(ends):
-                    if iban_checksum_ok(text[match.start() : end]):
+                    if valid_iban(text[match.start() : end]):
                         result = self._score(text[match.start() : end], pattern, match.start(), end)
                         if result is not None:
                             results.append(result)
