@@ -14,6 +14,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from claims.validation import iban_is_valid
+
 ROOT = Path(__file__).resolve().parents[2]
 TYPES = {
     "PERSON",
@@ -43,14 +45,6 @@ def words(text: str) -> list[str]:
 def grams(text: str) -> set[tuple[str, ...]]:
     w = words(text)
     return {tuple(w[i : i + 5]) for i in range(len(w) - 4)}
-
-
-def iban_ok(v: str) -> bool:
-    s = re.sub(r"\s", "", v).upper()
-    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}", s):
-        return False
-    n = "".join(str(int(c, 36)) for c in s[4:] + s[:4])
-    return int(n) % 97 == 1
 
 
 def check_file(path: Path) -> list[str]:
@@ -89,7 +83,7 @@ def check_file(path: Path) -> list[str]:
                 problems.append(f"{path.name}:{ln} {cid}: unknown type {typ}")
             if val != val.strip():
                 problems.append(f"{path.name}:{ln} {cid}: padded value in {typ}")
-            if typ == "IBAN_CODE" and not iban_ok(val):
+            if typ == "IBAN_CODE" and not iban_is_valid(val):
                 problems.append(f"{path.name}:{ln} {cid}: IBAN fails mod-97")
             found[typ] += 1
         for typ in spec["pii_types"]:
