@@ -43,7 +43,7 @@ def check_corpus(
         where = "across splits" if split_of[a] != split_of[b] else f"in {split_of[a]}"
         problems.append(f"near-duplicates {where}: {a} and {b} (5-gram Jaccard {score:.2f})")
     for opening, count in overused_openings(everything, opening_share):
-        problems.append(f"opening '{opening}' starts {count} claims (more than {opening_share:.0%})")
+        problems.append(f"opening '{opening}' starts {count} claims (more than {opening_share:.1%})")
     if coverage:
         problems += coverage_problems(splits)
     stats = corpus_stats(splits)
