@@ -55,15 +55,21 @@ class ValuePatternRecognizer(PatternRecognizer):
         for pattern, compiled in self._compiled:
             try:
                 for match in compiled.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
-                    start, end = match.span("value") if "value" in compiled.groupindex else match.span()
-                    if start < 0 or start == end:
+                    span = self.value_span(text, match)
+                    if span is None:
                         continue
+                    start, end = span
                     result = self._score(text[start:end], pattern, start, end)
                     if result is not None:
                         results.append(result)
             except TimeoutError:
                 logger.warning("pattern %s of %s timed out; skipped", pattern.name, self.label)
         return EntityRecognizer.remove_duplicates(results)
+
+    def value_span(self, text: str, match: regex.Match[str]) -> tuple[int, int] | None:
+        """Where the personal data of a match lies: its ``value`` group, else the whole match."""
+        start, end = match.span("value") if "value" in match.re.groupindex else match.span()
+        return None if start < 0 or start == end else (start, end)
 
     def _score(self, value: str, pattern: Pattern, start: int, end: int) -> RecognizerResult | None:
         score = pattern.score

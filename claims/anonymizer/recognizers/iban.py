@@ -7,10 +7,9 @@ candidate is shortened group by group until a prefix passes the checksum.
 from __future__ import annotations
 
 import regex
-from presidio_analyzer import Pattern, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import Pattern
 
-from claims.anonymizer.recognizers.base import CASE_SENSITIVE, REGEX_TIMEOUT_SECONDS, ValuePatternRecognizer
+from claims.anonymizer.recognizers.base import CASE_SENSITIVE, ValuePatternRecognizer
 from claims.validation import iban_is_valid
 
 _GROUP = regex.compile(r"[ ]?[A-Z0-9]{1,4}")
@@ -30,21 +29,7 @@ class IbanRecognizer(ValuePatternRecognizer):
     def validate_result(self, pattern_text: str) -> bool | None:
         return valid_iban(pattern_text)
 
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        results = []
-        for pattern, compiled in self._compiled:
-            for match in compiled.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
-                ends = [match.start() + 4 + m.end() for m in _GROUP.finditer(match.group()[4:])]
-                for end in reversed(ends):
-                    if valid_iban(text[match.start() : end]):
-                        result = self._score(text[match.start() : end], pattern, match.start(), end)
-                        if result is not None:
-                            results.append(result)
-                        break
-        return results
+    def value_span(self, text: str, match: regex.Match[str]) -> tuple[int, int] | None:
+        """The longest prefix of the match, ending on a group boundary, that passes mod-97."""
+        ends = [match.start() + 4 + m.end() for m in _GROUP.finditer(match.group()[4:])]
+        return next(((match.start(), end) for end in reversed(ends) if valid_iban(text[match.start() : end])), None)
