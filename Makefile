@@ -35,13 +35,13 @@ run: encoder
 
 ## Lint, type checks and all tests, the few `slow` ones (real encoder) included.
 test: encoder
-	$(BIN)/ruff check claims triage_cli training tests
-	$(BIN)/mypy claims triage_cli training
+	$(BIN)/ruff check claims claims_runtime service triage_cli training tests benchmarks scripts
+	$(BIN)/mypy claims claims_runtime service triage_cli training
 	$(BIN)/python -m pytest
 
 test-fast: venv
 	$(BIN)/python -m pytest -m "not slow"
 
 lint: venv
-	$(BIN)/ruff check claims triage_cli training tests
+	$(BIN)/ruff check claims claims_runtime service triage_cli training tests benchmarks scripts
 	$(BIN)/ruff format --check claims triage_cli tests

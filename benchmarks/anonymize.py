@@ -17,7 +17,7 @@ import torch
 
 from claims.anonymizer import Anonymizer
 from claims.records import read_labeled
-from triage_cli.settings import CliSettings
+from claims_runtime.settings import RuntimeSettings
 
 
 def timings(anonymizer: Anonymizer, text: str, repeat: int) -> list[float]:
@@ -41,7 +41,7 @@ def main() -> None:
     median, longest = claims[len(claims) // 2], claims[-1]
     setups = {
         "rules only": Anonymizer.build(None, use_pii_model=False),
-        "rules + PII model (int8)": Anonymizer.build(CliSettings().encoder_path),
+        "rules + PII model (int8)": Anonymizer.build(RuntimeSettings().encoder_path),
     }
     print(f"threads: {args.threads}; repeats: {args.repeat}; data: {args.data}")
     print(f"{'setup':28} {'claim':8} {'chars':>6} {'p50 ms':>8} {'p95 ms':>8} {'claims/s':>9}")

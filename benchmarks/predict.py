@@ -21,7 +21,7 @@ from claims.anonymizer import Anonymizer
 from claims.model import TriageModel
 from claims.records import read_labeled
 from claims.taxonomy import TASKS
-from triage_cli.settings import CliSettings
+from claims_runtime.settings import RuntimeSettings
 
 
 def latency(fn, text: str, repeat: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    settings = CliSettings()
+    settings = RuntimeSettings()
     model_dir = args.model or settings.model_dir
     claims = sorted(read_labeled(args.data), key=lambda c: len(c.text))
     median = claims[len(claims) // 2]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from claims.anonymizer import Anonymizer
-from triage_cli.settings import CliSettings
+from claims_runtime.settings import RuntimeSettings
 
 pytestmark = pytest.mark.slow
 
@@ -15,8 +15,8 @@ pytestmark = pytest.mark.slow
 def anonymizer() -> Anonymizer:
     from claims.encoder import build_encoder
 
-    build_encoder(CliSettings().encoder_path)
-    return Anonymizer.build(CliSettings().encoder_path)
+    build_encoder(RuntimeSettings().encoder_path)
+    return Anonymizer.build(RuntimeSettings().encoder_path)
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from claims.encoder import build_encoder, embed, load_encoder, locate_source
-from triage_cli.settings import CliSettings
+from claims_runtime.settings import RuntimeSettings
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +48,7 @@ int harness_ids(const char *model_path, const char *text, int *out, int max) {
 
 @pytest.fixture(scope="module")
 def real_encoder() -> Path:
-    return build_encoder(CliSettings().encoder_path)
+    return build_encoder(RuntimeSettings().encoder_path)
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,14 @@ import pytest
 
 from claims.records import read_labeled
 from claims.taxonomy import TASKS
-from triage_cli.settings import CliSettings
+from claims_runtime.settings import RuntimeSettings
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 
 
 def test_shipped_model_is_small_and_pickle_free() -> None:
-    model_dir = CliSettings().model_dir
+    model_dir = RuntimeSettings().model_dir
     files = [p for p in model_dir.rglob("*") if p.is_file()]
     assert sum(p.stat().st_size for p in files) < 25 * 1024 * 1024
     assert not [p for p in files if p.suffix in {".bin", ".pkl", ".pt", ".pickle"}]
@@ -25,9 +25,9 @@ def test_shipped_model_is_small_and_pickle_free() -> None:
 
 def test_shipped_pipeline_on_dev() -> None:
     from claims.encoder import build_encoder
-    from triage_cli.factory import build_pipeline
+    from claims_runtime.pipeline import build_pipeline
 
-    build_encoder(CliSettings().encoder_path)
+    build_encoder(RuntimeSettings().encoder_path)
     pipeline = build_pipeline()
     claims = read_labeled(REPO / "data" / "claims" / "dev.jsonl")[:80]
     decisions = pipeline.triage([c.text for c in claims])

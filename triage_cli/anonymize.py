@@ -10,13 +10,13 @@ from tqdm import tqdm
 
 from claims.errors import ClaimsError
 from claims.records import LineError, iter_inputs, read_labeled
-from triage_cli.settings import CliSettings
+from claims_runtime.settings import RuntimeSettings
 
 
 def _anonymizer(rules_only: bool, pii_model: Path | None):  # type: ignore[no-untyped-def]
     from claims.anonymizer import Anonymizer
 
-    settings = CliSettings()
+    settings = RuntimeSettings()
     return Anonymizer.build(
         None if rules_only else settings.encoder_path,
         pii_model_dir=pii_model,

@@ -11,7 +11,7 @@ import typer
 
 from claims.errors import ClaimsError
 from claims.taxonomy import TASKS
-from triage_cli.settings import CliSettings
+from claims_runtime.settings import RuntimeSettings
 
 
 def compare(
@@ -26,11 +26,11 @@ def compare(
     from claims.encoder import embed, load_encoder
     from claims.metrics import evaluate_predictions
     from claims.records import read_labeled
+    from claims_runtime.pipeline import build_pipeline
     from training.baselines import EmbeddingLogRegBaseline, KeywordRuleClassifier, MajorityBaseline, TfidfLogRegBaseline
-    from triage_cli.factory import build_pipeline
     from triage_cli.train import anonymized_texts
 
-    settings = CliSettings()
+    settings = RuntimeSettings()
     try:
         train_claims = read_labeled(data / "train.jsonl")
         eval_claims = read_labeled(data / f"{split}.jsonl")

@@ -8,13 +8,13 @@ import typer
 
 from claims.errors import ClaimsError
 from claims.records import LineError
-from triage_cli.settings import CliSettings
+from claims_runtime.settings import RuntimeSettings
 
 app = typer.Typer(help="Build and inspect the offline encoder.", no_args_is_help=True)
 
 
 def _target(cache: Path | None) -> Path:
-    return cache if cache else CliSettings().encoder_path
+    return cache if cache else RuntimeSettings().encoder_path
 
 
 @app.command()

@@ -23,7 +23,7 @@ def evaluate(
     language, and selective accuracy at the model's review thresholds."""
     from claims.metrics import evaluate_predictions, plot_confusion_matrices
     from claims.records import read_labeled
-    from triage_cli.factory import build_pipeline
+    from claims_runtime.pipeline import build_pipeline
 
     try:
         claims = read_labeled(data)

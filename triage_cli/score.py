@@ -49,7 +49,7 @@ def score(
     to the errors file with its line number and reason; the run goes on and exits 1 at the end.
     """
     from claims.anonymizer import AnonymizerInputError
-    from triage_cli.factory import build_pipeline
+    from claims_runtime.pipeline import build_pipeline
 
     errors = errors or output.with_name(output.name + ".errors.jsonl")
     try:

@@ -9,7 +9,7 @@ import typer
 
 from claims.errors import ClaimsError
 from claims.taxonomy import TASKS
-from triage_cli.settings import CliSettings
+from claims_runtime.settings import RuntimeSettings
 
 
 def anonymized_texts(anonymizer, claims) -> list[str]:  # type: ignore[no-untyped-def]
@@ -54,7 +54,7 @@ def train(
     from claims.records import read_labeled
     from training.trainer import TrainingArguments, train_triage
 
-    settings = CliSettings()
+    settings = RuntimeSettings()
     try:
         config = TriageConfig(max_length=max_length, truncation=truncation, model_version=version or out.name)  # type: ignore[arg-type]
         args = TrainingArguments(

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from claims.errors import ClaimsError
-from triage_cli.settings import CliSettings
+from claims_runtime.settings import RuntimeSettings
 
 
 def train_pii(
@@ -30,7 +30,7 @@ def train_pii(
         best = run(
             train,
             dev,
-            CliSettings().encoder_path,
+            RuntimeSettings().encoder_path,
             out,
             PiiTrainingArguments(copies=copies, epochs=epochs, seed=seed),
             PiiTaggerConfig(encoder_layers=layers),

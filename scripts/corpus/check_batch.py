@@ -115,10 +115,10 @@ def corpus_checks(targets: list[Path]) -> list[str]:
             except json.JSONDecodeError:
                 pass
     target_ids = {
-        json.loads(l)["id"]
+        json.loads(line)["id"]
         for p in targets
-        for l in p.read_text(encoding="utf-8").splitlines()
-        if l.strip().startswith("{")
+        for line in p.read_text(encoding="utf-8").splitlines()
+        if line.strip().startswith("{")
     }
     problems = []
     g = {r["id"]: grams(r["text"]) for r in records if "text" in r}

@@ -188,7 +188,7 @@ def rv_nummer(rng: random.Random) -> str:
     serial = f"{rng.randint(0, 49):02d}"
     digits = area + dob + f"{ord(letter) - 64:02d}" + serial
     weights = [2, 1, 2, 5, 7, 1, 2, 1, 2, 1, 2, 1]
-    total = sum(sum(map(int, str(int(d) * w))) for d, w in zip(digits, weights))
+    total = sum(sum(map(int, str(int(d) * w))) for d, w in zip(digits, weights, strict=True))
     return f"{area} {dob} {letter} {serial}{total % 10}"
 
 
@@ -197,7 +197,7 @@ def at_svnr(rng: random.Random) -> str:
         n = f"{rng.randint(100, 999)}"
         dob = f"{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{rng.randint(40, 99):02d}"
         w = [3, 7, 9, 5, 8, 4, 2, 1, 6]
-        c = sum(int(d) * x for d, x in zip(n + dob, w)) % 11
+        c = sum(int(d) * x for d, x in zip(n + dob, w, strict=True)) % 11
         if c < 10:
             return f"{n}{c} {dob}"
 

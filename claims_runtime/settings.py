@@ -1,4 +1,4 @@
-"""Typed settings of the command line (environment prefix ``CLAIMS_``); defaults need nothing set."""
+"""Typed runtime settings (environment prefix ``CLAIMS_``) of the CLI and the service; defaults need nothing set."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ def _user_cache_dir() -> Path:
     return (Path(base) if base else Path.home() / ".cache") / "claims-triage"
 
 
-class CliSettings(BaseSettings):
-    """Where the CLI finds what it builds; every field can be set as ``CLAIMS_<NAME>``."""
+class RuntimeSettings(BaseSettings):
+    """Where the CLI and the service find what they build; every field can be set as ``CLAIMS_<NAME>``."""
 
     model_config = SettingsConfigDict(env_prefix="CLAIMS_", extra="ignore")
 

@@ -1,20 +1,23 @@
-"""Build the production pipeline (anonymizer + triage model + guide rules) for the CLI."""
+"""Build the production pipeline (anonymizer + triage model + guide rules): the same for score,
+evaluate and the service, so what was measured is what runs."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from claims.pipeline import TriagePipeline
-from triage_cli.settings import CliSettings
+from claims_runtime.settings import RuntimeSettings
 
 
-def build_pipeline(model_dir: Path | None = None, *, merge: bool = True) -> TriagePipeline:
+def build_pipeline(
+    model_dir: Path | None = None, *, merge: bool = True, settings: RuntimeSettings | None = None
+) -> TriagePipeline:
     """The shipped model by default; the adapter is merged into the encoder for speed."""
     from claims.anonymizer import Anonymizer
     from claims.model import TriageModel
     from claims.rules import RuleSet, guide_rule_hook
 
-    settings = CliSettings()
+    settings = settings or RuntimeSettings()
     model = TriageModel.from_pretrained(model_dir or settings.model_dir, settings.encoder_path, merge=merge)
     return TriagePipeline(
         anonymizer=Anonymizer.build(settings.encoder_path, use_pii_model=settings.use_pii_model),
