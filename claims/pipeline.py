@@ -69,6 +69,7 @@ class TriagePipeline:
         thresholds: Mapping[str, float],
         model_version: str,
         rules: RuleHook | None = None,
+        rule_names: Sequence[str] = (),
     ) -> None:
         self.anonymizer = anonymizer
         self.classifier = classifier
@@ -76,6 +77,7 @@ class TriagePipeline:
         self.thresholds = dict(thresholds)
         self.model_version = model_version
         self.rules = rules
+        self.rule_names = tuple(rule_names)  # the guide rules switched on, for display
 
     def anonymize(self, texts: Sequence[str]) -> list[Any]:
         return [self.anonymizer.anonymize(text) for text in texts]

@@ -26,4 +26,5 @@ def build_pipeline(
         thresholds=model.config.thresholds,
         model_version=model.config.model_version,
         rules=guide_rule_hook(RuleSet(**model.config.rules)) if any(model.config.rules.values()) else None,
+        rule_names=[name for name, on in model.config.rules.items() if on],
     )

@@ -82,3 +82,25 @@ def tiny_encoder_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tokenizer = make_tokenizer(TINY_PIECES, {0x09: [0x20], 0x0A: [0x20], 0x01: []})
     save_checkpoint(dest, BertModel(config), tokenizer, {"format": 1, "model": "tiny"})
     return dest
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tiny_encoder_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A saved (untrained) triage model on the tiny encoder; the department threshold makes some
+    claims need review."""
+    from tests.service_support import save_tiny_model
+
+    return save_tiny_model(tiny_encoder_dir, tmp_path_factory.mktemp("tiny-model") / "model")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each database test runs on SQLite and on PostgreSQL (skipped when no server is configured)."""
+    from tests.service_support import database_url
+
+    return database_url(request.param, tmp_path)
+
+
+@pytest.fixture()
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'var' / 'claims-triage.db'}"

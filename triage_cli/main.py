@@ -6,11 +6,11 @@ import logging
 
 import typer
 
-from triage_cli import anonymize, compare, data, encoder, evaluate, score, train, train_pii
+from triage_cli import anonymize, compare, data, encoder, evaluate, score, serve, train, train_pii
 
 app = typer.Typer(
     name="claims-triage",
-    help="Triage insurance claim reports: validate claim files, build the offline encoder, anonymize.",
+    help="Triage insurance claim reports: validate, anonymize, train, evaluate, score, and run the routing service.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -24,6 +24,9 @@ app.command("train")(train.train)
 app.command("score")(score.score)
 app.command("evaluate")(evaluate.evaluate)
 app.command("compare")(compare.compare)
+app.command("serve")(serve.serve)
+app.add_typer(serve.keys_app, name="keys")
+app.add_typer(serve.db_app, name="db")
 
 
 @app.callback()

@@ -1,0 +1,35 @@
+"""The auditors' numbers: model against clerks, per task, class, model version and period."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from service.audit import audit_report
+from service.auth import Principal
+from service.deps import SessionDep, require
+from service.routers.claims import ERRORS, utc_or_none
+from service.schemas import AuditReport
+
+router = APIRouter(prefix="/v1/audit", tags=["audit"])
+
+
+@router.get("/metrics", response_model=AuditReport, responses=ERRORS, summary="Model accuracy against clerks")
+def metrics(
+    session: SessionDep,
+    _: Annotated[Principal, Depends(require("auditor"))],
+    model_version: Annotated[str | None, Query(max_length=64)] = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+) -> AuditReport:
+    """Accuracy of the stored predictions against the clerks' final labels (reviewed claims only),
+    with Wilson 95 % intervals, per-class recall, confusion matrices and the share of claims routed
+    without review, for claims created in ``[created_from, created_to)``."""
+    return audit_report(
+        session,
+        model_version=model_version,
+        created_from=utc_or_none(created_from),
+        created_to=utc_or_none(created_to),
+    )

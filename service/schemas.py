@@ -1,0 +1,170 @@
+"""Request and response bodies of the API (pydantic), with the examples shown in the OpenAPI page.
+Label fields are enums of the taxonomy's ids, so an unknown label is a 422 with the allowed ones."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from claims.taxonomy import load_taxonomy
+
+MAX_TEXT_CHARS = 20_000
+_TAXONOMY = load_taxonomy()
+
+DamageType = Enum("DamageType", {label: label for label in _TAXONOMY.labels("damage_type")}, type=str)  # type: ignore[misc]
+Urgency = Enum("Urgency", {label: label for label in _TAXONOMY.labels("urgency")}, type=str)  # type: ignore[misc]
+Department = Enum("Department", {label: label for label in _TAXONOMY.labels("department")}, type=str)  # type: ignore[misc]
+
+ReviewState = Literal["needs_review", "auto_routed", "reviewed"]
+Reference = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:/-]{1,64}$")]
+Channel = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,32}$")]
+
+EXAMPLE_TEXT = (
+    "Guten Tag, am 12.03. ist bei uns in der Küche ein Schlauch der Spülmaschine geplatzt. "
+    "Das Wasser steht im Flur, der Boden ist aufgequollen. Versicherungsnummer HR-2231-5589. "
+    "Bitte melden Sie sich unter 0171 2345678. Mit freundlichen Grüßen, Anna Berger"
+)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ClaimIn(Strict):
+    """A claim report as the intake system received it (plain text, personal data included: the
+    service anonymizes it before anything is stored)."""
+
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="The report, up to 20,000 characters.")
+    channel: Channel | None = Field(default=None, description="Intake channel, e.g. email, phone, portal.")
+    external_ref: Reference | None = Field(
+        default=None, description="The intake system's own opaque id (no personal data, no policy number)."
+    )
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"text": EXAMPLE_TEXT, "channel": "email", "external_ref": "INT-2026-000123"}]},
+    )
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text is empty or only whitespace")
+        return value
+
+
+class LabelOut(BaseModel):
+    label: str
+    confidence: float = Field(ge=0, le=1)
+
+
+class FinalLabels(BaseModel):
+    damage_type: str
+    urgency: str
+    department: str
+
+
+class ClaimDecision(BaseModel):
+    """What the intake system gets back: where the claim goes and whether a clerk must look."""
+
+    id: str
+    created_at: datetime
+    channel: str | None
+    external_ref: str | None
+    damage_type: LabelOut
+    urgency: LabelOut
+    department: LabelOut
+    needs_review: bool
+    review_reasons: list[str]
+    rule: str | None = Field(description="The guide rule that decided a label, if any.")
+    model_version: str
+    review_state: ReviewState
+    final: FinalLabels | None = Field(description="The clerk's labels once reviewed.")
+    reviewed_at: datetime | None
+    entity_counts: dict[str, int] = Field(description="Personal-data entities removed, by type (never values).")
+
+
+class ReviewOut(BaseModel):
+    id: int
+    created_at: datetime
+    reviewer_key_id: int
+    damage_type: str
+    urgency: str
+    department: str
+    previous: FinalLabels
+    comment: str | None = Field(description="Anonymized like the claim text.")
+    override: bool
+
+
+class ClaimDetail(ClaimDecision):
+    anonymized_text: str
+    reviews: list[ReviewOut]
+
+
+class ClaimPage(BaseModel):
+    data: list[ClaimDecision]
+    count: int = Field(description="All claims matching the filters, not only this page.")
+
+
+class ReviewIn(Strict):
+    """The clerk's final labels."""
+
+    damage_type: DamageType  # type: ignore[valid-type]
+    urgency: Urgency  # type: ignore[valid-type]
+    department: Department  # type: ignore[valid-type]
+    comment: str | None = Field(default=None, max_length=2_000, description="Anonymized before it is stored.")
+    override: bool = Field(default=False, description="Required to change an already reviewed claim.")
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"damage_type": "leitungswasser", "urgency": "hoch", "department": "sach_privat"}]
+        },
+    )
+
+
+class Interval(BaseModel):
+    low: float
+    high: float
+
+
+class Accuracy(BaseModel):
+    n: int
+    correct: int
+    accuracy: float | None
+    ci95: Interval
+
+
+class TaskAudit(Accuracy):
+    per_class: dict[str, Accuracy] = Field(description="By the clerk's final label (i.e. recall).")
+    labels: list[str]
+    confusion: list[list[int]] = Field(description="Rows: clerk's label; columns: model's; taxonomy order.")
+
+
+class VersionAudit(BaseModel):
+    model_version: str
+    claims: int
+    auto_routed: int
+    auto_routed_share: float | None
+    reviewed: int
+    tasks: dict[str, TaskAudit]
+
+
+class AuditReport(BaseModel):
+    created_from: datetime | None
+    created_to: datetime | None
+    versions: list[VersionAudit]
+
+
+class ActiveModel(BaseModel):
+    model_version: str
+    labels: dict[str, list[str]]
+    thresholds: dict[str, float]
+    rules: list[str]
+
+
+class Problem(BaseModel):
+    detail: Any

@@ -1,0 +1,49 @@
+"""Typed settings of the routing service (environment prefix ``CLAIMS_``), on top of the runtime
+settings that locate the encoder and the model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from claims_runtime.settings import RuntimeSettings
+
+
+class ServiceSettings(RuntimeSettings):
+    """Every field can be set as ``CLAIMS_<NAME>``; the defaults run a development service on
+    SQLite under ``var/`` with the shipped model."""
+
+    environment: Literal["development", "production"] = Field(
+        default="development",
+        description="production refuses to start while no API key exists.",
+    )
+    var_dir: Path = Field(default=Path("var"), description="Where the embedded SQLite database lives.")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL, e.g. postgresql+psycopg://user:pw@host/db; default SQLite in var_dir.",
+    )
+    auto_migrate: bool = Field(default=True, description="Apply Alembic migrations at start-up.")
+    max_body_bytes: int = Field(default=64 * 1024, gt=0, description="Larger request bodies get 413.")
+    max_text_chars: int = Field(default=20_000, gt=0, description="Longer claim texts get 422.")
+    inference_threads: int = Field(default=2, ge=1, description="torch threads for the model.")
+    max_batch: int = Field(default=8, ge=1, description="Claims triaged together when requests queue up.")
+    page_size_max: int = Field(default=200, ge=1)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _sqlite_default(self) -> ServiceSettings:
+        if self.database_url is None:
+            self.database_url = f"sqlite:///{(self.var_dir / 'claims-triage.db').as_posix()}"
+        return self
+
+    @property
+    def db_url(self) -> str:
+        assert self.database_url is not None  # set by the validator
+        return self.database_url
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.db_url.startswith("sqlite")

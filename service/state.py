@@ -1,0 +1,25 @@
+"""What the app holds between requests: settings, database, metrics and (once loaded) the triager.
+Routes reach it through the dependencies in ``service.deps``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.observability import ServiceMetrics
+from service.settings import ServiceSettings
+from service.triager import Triager
+
+
+@dataclass
+class ServiceState:
+    settings: ServiceSettings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    metrics: ServiceMetrics
+    triager: Triager | None = None
+    load_error: str | None = None
+    database_ready: bool = False
+    notes: list[str] = field(default_factory=list)
