@@ -14,8 +14,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claims.pipeline import TriagePipeline
 from service import db
@@ -81,6 +83,7 @@ def create_app(settings: ServiceSettings | None = None, pipeline_factory: Pipeli
     app.include_router(audit.router)
     app.include_router(system.router)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _internal_error)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestMetricsMiddleware, metrics=state.metrics)
@@ -121,6 +124,26 @@ def _clean_error(error: dict[str, Any]) -> dict[str, Any]:
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": [_clean_error(e) for e in exc.errors()]})
+
+
+def _allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Methods the OpenAPI schema declares for ``path`` (templates like ``/v1/claims/{claim_id}``)."""
+    methods: set[str] = set()
+    for template, operations in app.openapi()["paths"].items():
+        pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path):
+            methods |= {method.upper() for method in operations}
+    return sorted(methods)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    """As FastAPI's, but a 405 lists every method of the path in ``Allow`` (the router names only
+    the first route it matched when one path has several)."""
+    if exc.status_code == 405:
+        allowed = _allowed_methods(request.app, request.url.path)
+        headers = {"Allow": ", ".join(allowed)} if allowed else exc.headers
+        return JSONResponse({"detail": "Method Not Allowed"}, status_code=405, headers=headers)
+    return await http_exception_handler(request, exc)
 
 
 async def _internal_error(request: Request, exc: Exception) -> JSONResponse:

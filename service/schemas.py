@@ -3,21 +3,34 @@ Label fields are enums of the taxonomy's ids, so an unknown label is a 422 with 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from claims.taxonomy import load_taxonomy
 
 MAX_TEXT_CHARS = 20_000
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+# At least one visible character and no control character except tab, line feed, carriage return.
+TEXT_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
 _TAXONOMY = load_taxonomy()
 
 DamageType = Enum("DamageType", {label: label for label in _TAXONOMY.labels("damage_type")}, type=str)  # type: ignore[misc]
 Urgency = Enum("Urgency", {label: label for label in _TAXONOMY.labels("urgency")}, type=str)  # type: ignore[misc]
 Department = Enum("Department", {label: label for label in _TAXONOMY.labels("department")}, type=str)  # type: ignore[misc]
 
+
+def _iso_only(value: object) -> object:
+    """pydantic would read ``0.5`` as a Unix timestamp; the API takes ISO 8601 only."""
+    if isinstance(value, int | float) or (isinstance(value, str) and re.fullmatch(r"\s*[+-]?[\d.]+\s*", value)):
+        raise ValueError("expected an ISO 8601 date-time such as 2026-11-01T00:00:00Z")
+    return value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only)]
 ReviewState = Literal["needs_review", "auto_routed", "reviewed"]
 Reference = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:/-]{1,64}$")]
 Channel = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,32}$")]
@@ -37,7 +50,15 @@ class ClaimIn(Strict):
     """A claim report as the intake system received it (plain text, personal data included: the
     service anonymizes it before anything is stored)."""
 
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="The report, up to 20,000 characters.")
+    text: str = Field(
+        min_length=1,
+        max_length=MAX_TEXT_CHARS,
+        pattern=TEXT_PATTERN,
+        description=(
+            "The report, up to 20,000 characters, with at least one visible character and no control "
+            "characters other than tab, line feed and carriage return."
+        ),
+    )
     channel: Channel | None = Field(default=None, description="Intake channel, e.g. email, phone, portal.")
     external_ref: Reference | None = Field(
         default=None, description="The intake system's own opaque id (no personal data, no policy number)."
@@ -47,13 +68,6 @@ class ClaimIn(Strict):
         extra="forbid",
         json_schema_extra={"examples": [{"text": EXAMPLE_TEXT, "channel": "email", "external_ref": "INT-2026-000123"}]},
     )
-
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text is empty or only whitespace")
-        return value
 
 
 class LabelOut(BaseModel):

@@ -54,7 +54,9 @@ def test_intake_stores_only_anonymized_text(api: Api) -> None:
 def test_same_key_same_body_returns_the_original_and_other_body_is_422(api: Api) -> None:
     first = api.post_claim("Sturm hat das Dach abgedeckt", key="k-1")
     again = api.client.post(
-        "/v1/claims", json={"text": "Sturm hat das Dach abgedeckt"}, headers=api.headers("intake", **{"Idempotency-Key": "k-1"})
+        "/v1/claims",
+        json={"text": "Sturm hat das Dach abgedeckt"},
+        headers=api.headers("intake", **{"Idempotency-Key": "k-1"}),
     )
     assert again.status_code == 201 and again.json() == first
     assert again.headers["Idempotent-Replayed"] == "true"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -11,7 +10,7 @@ from service.audit import audit_report
 from service.auth import Principal
 from service.deps import SessionDep, require
 from service.routers.claims import ERRORS, utc_or_none
-from service.schemas import AuditReport
+from service.schemas import AuditReport, IsoDateTime
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -21,8 +20,8 @@ def metrics(
     session: SessionDep,
     _: Annotated[Principal, Depends(require("auditor"))],
     model_version: Annotated[str | None, Query(max_length=64)] = None,
-    created_from: datetime | None = None,
-    created_to: datetime | None = None,
+    created_from: IsoDateTime | None = None,
+    created_to: IsoDateTime | None = None,
 ) -> AuditReport:
     """Accuracy of the stored predictions against the clerks' final labels (reviewed claims only),
     with Wilson 95 % intervals, per-class recall, confusion matrices and the share of claims routed

@@ -19,6 +19,7 @@ from service.schemas import (
     ClaimPage,
     DamageType,
     Department,
+    IsoDateTime,
     Problem,
     ReviewIn,
     ReviewState,
@@ -40,6 +41,7 @@ router = APIRouter(prefix="/v1/claims", tags=["claims"])
 
 ClaimId = Annotated[str, Path(min_length=1, max_length=36, description="The id returned at intake.")]
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "The body could not be parsed."},
     401: {"model": Problem, "description": "Missing or invalid API key."},
     403: {"model": Problem, "description": "The key's role may not use this route."},
 }
@@ -114,8 +116,8 @@ def list_(
     department: Department | None = None,  # type: ignore[valid-type]
     review_state: ReviewState | None = None,
     model_version: Annotated[str | None, Query(max_length=64)] = None,
-    created_from: datetime | None = None,
-    created_to: datetime | None = None,
+    created_from: IsoDateTime | None = None,
+    created_to: IsoDateTime | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> ClaimPage:
