@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test test-fast lint venv encoder corpus-check
+.PHONY: run sample test test-fast lint venv encoder corpus-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,13 @@ venv: $(VENV)/.installed
 encoder: venv
 	$(BIN)/claims-triage encoder build
 
-## The main job (until the routing service lands): the whole pipeline on the shipped sample —
-## validate, anonymize, and score with the shipped model (outputs in var/).
+## The main job: the routing service on http://127.0.0.1:8000 with SQLite under var/ and the
+## shipped model (README: "First claim" shows how to get a key and send a claim). Ctrl-C stops it.
 run: encoder
+	$(BIN)/claims-triage serve
+
+## The batch path on the shipped sample: validate, anonymize and score (outputs in var/).
+sample: encoder
 	mkdir -p var
 	$(BIN)/claims-triage data validate data/sample/claims.jsonl
 	$(BIN)/claims-triage anonymize --input data/sample/claims.jsonl --output var/sample.anonymized.jsonl

@@ -27,9 +27,9 @@ def serve(
     from service.settings import ServiceSettings
 
     settings = ServiceSettings()
-    logging.basicConfig(
-        level=getattr(logging, log_level.upper(), logging.INFO), format="%(levelname)s %(name)s: %(message)s"
-    )
+    # The root logger was set up by the CLI callback (warnings only); the service logs one line per
+    # request (route template, status, ms) at info.
+    logging.getLogger().setLevel(getattr(logging, log_level.upper(), logging.INFO))
     typer.echo(f"database: {_redacted(settings.db_url)}; model: {settings.model_dir}", err=True)
     uvicorn.run(
         create_app(settings),
