@@ -37,6 +37,7 @@ class ClaimFilters:
     department: str | None = None
     review_state: str | None = None
     model_version: str | None = None
+    external_ref: str | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
 
@@ -109,7 +110,7 @@ def create_claim(
 
 
 def _filtered(query: Select[Any], filters: ClaimFilters) -> Select[Any]:
-    for column in ("damage_type", "urgency", "department", "review_state", "model_version"):
+    for column in ("damage_type", "urgency", "department", "review_state", "model_version", "external_ref"):
         value = getattr(filters, column)
         if value is not None:
             query = query.where(getattr(Claim, column) == value)

@@ -167,6 +167,8 @@ def test_readyz_is_503_until_the_model_is_loaded(settings: ServiceSettings) -> N
         assert client.get("/readyz").status_code == 503
         key = add_key(settings, "intake")
         assert client.post("/v1/claims", json={"text": "Sturm"}, headers={"X-API-Key": key}).status_code == 503
+        # Keys are checked first: no key is 401 even while the model loads.
+        assert client.post("/v1/claims", json={"text": "Sturm"}).status_code == 401
         release.set()
         wait_ready(client)
 

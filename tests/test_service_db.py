@@ -159,3 +159,15 @@ def test_audit_metrics_compare_predictions_with_clerks(api: Api) -> None:
         "/v1/audit/metrics", params={"created_to": "2000-01-01T00:00:00Z"}, headers=api.headers("auditor")
     ).json()
     assert empty["versions"] == []
+
+
+def test_idempotency_keys_are_scoped_to_the_calling_api_key(api: Api) -> None:
+    first = api.post_claim("Sturm hat das Dach abgedeckt", key="shared-1", external_ref="SYS-A-1")
+    other = api.client.post(
+        "/v1/claims",
+        json={"text": "Wasser im Keller"},
+        headers={**api.headers("admin"), "Idempotency-Key": "shared-1"},
+    )
+    assert other.status_code == 201 and other.json()["id"] != first["id"]
+    found = api.client.get("/v1/claims", params={"external_ref": "SYS-A-1"}, headers=api.headers("intake")).json()
+    assert [c["id"] for c in found["data"]] == [first["id"]]

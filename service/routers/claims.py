@@ -68,10 +68,11 @@ def utc_or_none(value: datetime | None) -> datetime | None:
 async def create(
     body: ClaimIn,
     response: Response,
+    # The key is checked before anything else (a bad key is 401 even while the model loads).
+    principal: Annotated[Principal, Depends(require("intake"))],
     state: StateDep,
     session: SessionDep,
     triager: TriagerDep,
-    principal: Annotated[Principal, Depends(require("intake"))],
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -83,9 +84,11 @@ async def create(
 ) -> ClaimDecision:
     """Anonymizes the text, predicts the three labels, applies the guide's rules and stores only
     the anonymized text. Safe to retry with the same ``Idempotency-Key``."""
-    if idempotency_key is not None:
+    # Keys are scoped to the calling API key: two intake systems never see each other's claims.
+    scoped_key = f"{principal.key_id}:{idempotency_key}" if idempotency_key is not None else None
+    if scoped_key is not None:
         try:
-            replay = await run_in_threadpool(find_replay, session, idempotency_key, body)
+            replay = await run_in_threadpool(find_replay, session, scoped_key, body)
         except IdempotencyConflict:
             raise HTTPException(422, "Idempotency-Key was already used with a different body") from None
         if replay is not None:
@@ -96,7 +99,7 @@ async def create(
     except AnonymizerInputError as error:
         raise HTTPException(422, str(error)) from None
     try:
-        claim, created = await run_in_threadpool(create_claim, session, body, decision, idempotency_key)
+        claim, created = await run_in_threadpool(create_claim, session, body, decision, scoped_key)
     except IdempotencyConflict:
         raise HTTPException(422, "Idempotency-Key was already used with a different body") from None
     if created:
@@ -116,6 +119,7 @@ def list_(
     department: Department | None = None,  # type: ignore[valid-type]
     review_state: ReviewState | None = None,
     model_version: Annotated[str | None, Query(max_length=64)] = None,
+    external_ref: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9._:/-]{1,64}$")] = None,
     created_from: IsoDateTime | None = None,
     created_to: IsoDateTime | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -128,6 +132,7 @@ def list_(
         department=department.value if department else None,
         review_state=review_state,
         model_version=model_version,
+        external_ref=external_ref,
         created_from=utc_or_none(created_from),
         created_to=utc_or_none(created_to),
     )
@@ -166,10 +171,10 @@ def get(
 async def review(
     claim_id: ClaimId,
     body: ReviewIn,
+    principal: Annotated[Principal, Depends(require("clerk"))],
     state: StateDep,
     session: SessionDep,
     triager: TriagerDep,
-    principal: Annotated[Principal, Depends(require("clerk"))],
 ) -> ClaimDetail:
     """Every review is appended to the claim's history; the labels in force become the clerk's."""
     claim = await run_in_threadpool(session.get, Claim, claim_id)
