@@ -50,6 +50,9 @@ class TriageConfig:
     temperatures: dict[str, float] = field(default_factory=lambda: {t: 1.0 for t in TASKS})
     thresholds: dict[str, float] = field(default_factory=lambda: {t: 0.0 for t in TASKS})
     rules: dict[str, bool] = field(default_factory=dict)
+    # The model's weight per task in the mix with the lexical model saved in ``lexical/``
+    # (claims.lexical.MixedClassifier); empty: the model alone.
+    ensemble: dict[str, float] = field(default_factory=dict)
     model_version: str = "untrained"
     base_model: str = MODEL_NAME
     library_version: str = __version__

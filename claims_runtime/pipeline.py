@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from claims.pipeline import TriagePipeline
+from claims.pipeline import Classifier, TriagePipeline
 from claims_runtime.settings import RuntimeSettings
 
 
@@ -14,14 +14,19 @@ def build_pipeline(
 ) -> TriagePipeline:
     """The shipped model by default; the adapter is merged into the encoder for speed."""
     from claims.anonymizer import Anonymizer
+    from claims.lexical import LexicalClassifier, MixedClassifier
     from claims.model import TriageModel
     from claims.rules import RuleSet, guide_rule_hook
 
     settings = settings or RuntimeSettings()
-    model = TriageModel.from_pretrained(model_dir or settings.model_dir, settings.encoder_path, merge=merge)
+    directory = Path(model_dir or settings.model_dir)
+    model = TriageModel.from_pretrained(directory, settings.encoder_path, merge=merge)
+    classifier: Classifier = model
+    if model.config.ensemble:
+        classifier = MixedClassifier(model, LexicalClassifier.load(directory / "lexical"), model.config.ensemble)
     return TriagePipeline(
         anonymizer=Anonymizer.build(settings.encoder_path, use_pii_model=settings.use_pii_model),
-        classifier=model,
+        classifier=classifier,
         labels=model.config.labels,
         thresholds=model.config.thresholds,
         model_version=model.config.model_version,
