@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claims.pipeline import TriagePipeline
@@ -84,6 +85,7 @@ def create_app(settings: ServiceSettings | None = None, pipeline_factory: Pipeli
     app.include_router(system.router)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(OperationalError, _database_unavailable)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _internal_error)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestMetricsMiddleware, metrics=state.metrics)
@@ -144,6 +146,15 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
         headers = {"Allow": ", ".join(allowed)} if allowed else exc.headers
         return JSONResponse({"detail": "Method Not Allowed"}, status_code=405, headers=headers)
     return await http_exception_handler(request, exc)
+
+
+async def _database_unavailable(request: Request, exc: OperationalError) -> JSONResponse:
+    """The database cannot be reached (restart, failover, full disk): nothing was stored, so the
+    client may retry (with its Idempotency-Key) — a 503, not a 500."""
+    logger.error("database unavailable (%s) on %s %s", type(exc.orig).__name__, request.method, request.url.path)
+    return JSONResponse(
+        status_code=503, content={"detail": "database unavailable; retry later"}, headers={"Retry-After": "5"}
+    )
 
 
 async def _internal_error(request: Request, exc: Exception) -> JSONResponse:

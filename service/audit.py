@@ -1,11 +1,13 @@
 """The auditors' view: the model's labels (as stored at intake, after guide rules) against the
-clerks' final labels, per model version, over a period. Aggregated in SQL, so it stays cheap on
-large tables; intervals are Wilson 95 % intervals (``claims.metrics.wilson_interval``)."""
+clerks' final labels, per model version and period. Aggregated in SQL by day (cheap on large
+tables), then summed into the requested periods; intervals are Wilson 95 % intervals
+(``claims.metrics.wilson_interval``). Days are UTC days."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any, Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,10 +17,25 @@ from claims.taxonomy import TASKS, load_taxonomy
 from service.orm import Claim
 from service.schemas import Accuracy, AuditReport, Interval, TaskAudit, VersionAudit
 
+Period = Literal["all", "day", "week", "month"]
+
 
 def _accuracy(correct: int, n: int) -> Accuracy:
     low, high = wilson_interval(correct, n)
     return Accuracy(n=n, correct=correct, accuracy=correct / n if n else None, ci95=Interval(low=low, high=high))
+
+
+def _bucket(day: Any, period: Period) -> str | None:
+    """The period a UTC day belongs to: ``2026-11-25``, ``2026-W48`` or ``2026-11``."""
+    if period == "all":
+        return None
+    value = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+    if period == "day":
+        return value.isoformat()
+    if period == "week":
+        year, week, _ = value.isocalendar()
+        return f"{year}-W{week:02d}"
+    return f"{value.year}-{value.month:02d}"
 
 
 def audit_report(
@@ -27,6 +44,7 @@ def audit_report(
     model_version: str | None = None,
     created_from: datetime | None = None,
     created_to: datetime | None = None,
+    period: Period = "all",
 ) -> AuditReport:
     conditions = []
     if model_version is not None:
@@ -35,56 +53,59 @@ def audit_report(
         conditions.append(Claim.created_at >= created_from)
     if created_to is not None:
         conditions.append(Claim.created_at < created_to)
+    day = func.date(Claim.created_at)
 
-    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for version, state, count in session.execute(
-        select(Claim.model_version, Claim.review_state, func.count())
+    Key = tuple[str, str | None]
+    claims: dict[Key, int] = defaultdict(int)
+    auto: dict[Key, int] = defaultdict(int)
+    reviewed: dict[Key, int] = defaultdict(int)
+    for version, when, state, needs_review, count in session.execute(
+        select(Claim.model_version, day, Claim.review_state, Claim.needs_review, func.count())
         .where(*conditions)
-        .group_by(Claim.model_version, Claim.review_state)
+        .group_by(Claim.model_version, day, Claim.review_state, Claim.needs_review)
     ):
-        totals[version][state] += count
-    # An auto-routed claim a clerk spot-checked later still counts as auto-routed.
-    auto: dict[str, int] = dict(
-        session.execute(  # type: ignore[arg-type]
-            select(Claim.model_version, func.count())
-            .where(*conditions, Claim.needs_review.is_(False))
-            .group_by(Claim.model_version)
-        ).all()
-    )
+        key = (version, _bucket(when, period))
+        claims[key] += count
+        # An auto-routed claim a clerk spot-checked later still counts as auto-routed.
+        auto[key] += 0 if needs_review else count
+        reviewed[key] += count if state == "reviewed" else 0
 
     taxonomy = load_taxonomy()
+    labels = {task: list(taxonomy.labels(task)) for task in TASKS}
+    matrices: dict[Key, dict[str, list[list[int]]]] = defaultdict(
+        lambda: {task: [[0] * len(labels[task]) for _ in labels[task]] for task in TASKS}
+    )
+    for task in TASKS:
+        index = {label: i for i, label in enumerate(labels[task])}
+        final_col, predicted_col = getattr(Claim, task), getattr(Claim, f"predicted_{task}")
+        for version, when, final, predicted, count in session.execute(
+            select(Claim.model_version, day, final_col, predicted_col, func.count())
+            .where(*conditions, Claim.review_state == "reviewed")
+            .group_by(Claim.model_version, day, final_col, predicted_col)
+        ):
+            if final in index and predicted in index:
+                matrices[(version, _bucket(when, period))][task][index[final]][index[predicted]] += count
+
     versions = []
-    for version in sorted(totals):
-        claims = sum(totals[version].values())
+    for key in sorted(claims, key=lambda k: (k[0], k[1] or "")):
         tasks = {}
         for task in TASKS:
-            labels = list(taxonomy.labels(task))
-            index = {label: i for i, label in enumerate(labels)}
-            matrix = [[0] * len(labels) for _ in labels]
-            predicted_col = getattr(Claim, f"predicted_{task}")
-            final_col = getattr(Claim, task)
-            rows = session.execute(
-                select(final_col, predicted_col, func.count())
-                .where(*conditions, Claim.model_version == version, Claim.review_state == "reviewed")
-                .group_by(final_col, predicted_col)
-            )
-            for final, predicted, count in rows:
-                if final in index and predicted in index:
-                    matrix[index[final]][index[predicted]] += count
+            matrix = matrices[key][task]
             n = sum(map(sum, matrix))
-            correct = sum(matrix[i][i] for i in range(len(labels)))
-            per_class = {label: _accuracy(matrix[i][i], sum(matrix[i])) for i, label in enumerate(labels)}
+            correct = sum(matrix[i][i] for i in range(len(matrix)))
+            per_class = {label: _accuracy(matrix[i][i], sum(matrix[i])) for i, label in enumerate(labels[task])}
             tasks[task] = TaskAudit(
-                **_accuracy(correct, n).model_dump(), per_class=per_class, labels=labels, confusion=matrix
+                **_accuracy(correct, n).model_dump(), per_class=per_class, labels=labels[task], confusion=matrix
             )
         versions.append(
             VersionAudit(
-                model_version=version,
-                claims=claims,
-                auto_routed=auto.get(version, 0),
-                auto_routed_share=auto.get(version, 0) / claims if claims else None,
-                reviewed=totals[version].get("reviewed", 0),
+                model_version=key[0],
+                period=key[1],
+                claims=claims[key],
+                auto_routed=auto[key],
+                auto_routed_share=auto[key] / claims[key] if claims[key] else None,
+                reviewed=reviewed[key],
                 tasks=tasks,
             )
         )
-    return AuditReport(created_from=created_from, created_to=created_to, versions=versions)
+    return AuditReport(created_from=created_from, created_to=created_to, period=period, versions=versions)

@@ -37,7 +37,10 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # UTC sessions, so that date(created_at) in the audit is a UTC day as on SQLite.
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=10, connect_args={"options": "-c timezone=UTC"}
+    )
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

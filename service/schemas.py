@@ -160,6 +160,7 @@ class TaskAudit(Accuracy):
 
 class VersionAudit(BaseModel):
     model_version: str
+    period: str | None = Field(description="2026-11-25, 2026-W48 or 2026-11; null when the report is not split.")
     claims: int
     auto_routed: int
     auto_routed_share: float | None
@@ -170,6 +171,7 @@ class VersionAudit(BaseModel):
 class AuditReport(BaseModel):
     created_from: datetime | None
     created_to: datetime | None
+    period: Literal["all", "day", "week", "month"]
     versions: list[VersionAudit]
 
 

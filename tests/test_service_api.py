@@ -208,3 +208,20 @@ def test_openapi_documents_every_route_with_examples(api: Api) -> None:
     } <= set(schema["paths"])
     assert schema["components"]["schemas"]["ClaimIn"]["examples"]
     assert "X-API-Key" in json.dumps(schema["components"]["securitySchemes"])
+
+
+def test_unreachable_database_is_503_with_retry_after_never_500(api: Api) -> None:
+    from service import db
+
+    state = api.client.app.state.service  # type: ignore[attr-defined]
+    healthy = state.sessions, state.engine
+    dead = db.make_engine("postgresql+psycopg://nobody:nothing@127.0.0.1:1/none")  # connection refused
+    state.sessions, state.engine = db.session_factory(dead), dead
+    try:
+        response = api.client.post("/v1/claims", json={"text": "Sturm"}, headers=api.headers("intake"))
+        assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+        assert api.client.get("/readyz").status_code == 503
+        assert api.client.get("/healthz").status_code == 200
+    finally:
+        state.sessions, state.engine = healthy
+    assert api.client.post("/v1/claims", json={"text": "Sturm"}, headers=api.headers("intake")).status_code == 201

@@ -171,3 +171,22 @@ def test_idempotency_keys_are_scoped_to_the_calling_api_key(api: Api) -> None:
     assert other.status_code == 201 and other.json()["id"] != first["id"]
     found = api.client.get("/v1/claims", params={"external_ref": "SYS-A-1"}, headers=api.headers("intake")).json()
     assert [c["id"] for c in found["data"]] == [first["id"]]
+
+
+def test_audit_splits_by_period(api: Api) -> None:
+    claim = api.post_claim("Glasbruch am Wintergarten")
+    labels = {t: claim[t]["label"] for t in ("damage_type", "urgency", "department")}  # type: ignore[index]
+    api.client.post(f"/v1/claims/{claim['id']}/review", json=labels, headers=api.headers("clerk"))
+    today = claim["created_at"][:10]  # type: ignore[index]
+    for period, expected in [("day", today), ("month", today[:7]), ("all", None)]:
+        report = api.client.get("/v1/audit/metrics", params={"period": period}, headers=api.headers("auditor")).json()
+        assert report["period"] == period
+        assert [(v["period"], v["claims"], v["tasks"]["urgency"]["correct"]) for v in report["versions"]] == [
+            (expected, 1, 1)
+        ]
+    week = api.client.get("/v1/audit/metrics", params={"period": "week"}, headers=api.headers("auditor")).json()
+    assert week["versions"][0]["period"].startswith(today[:4]) and "-W" in week["versions"][0]["period"]
+    assert (
+        api.client.get("/v1/audit/metrics", params={"period": "year"}, headers=api.headers("auditor")).status_code
+        == 422
+    )

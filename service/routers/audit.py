@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from service.audit import audit_report
+from service.audit import Period, audit_report
 from service.auth import Principal
 from service.deps import SessionDep, require
 from service.routers.claims import ERRORS, utc_or_none
@@ -22,13 +22,16 @@ def metrics(
     model_version: Annotated[str | None, Query(max_length=64)] = None,
     created_from: IsoDateTime | None = None,
     created_to: IsoDateTime | None = None,
+    period: Period = "all",
 ) -> AuditReport:
     """Accuracy of the stored predictions against the clerks' final labels (reviewed claims only),
     with Wilson 95 % intervals, per-class recall, confusion matrices and the share of claims routed
-    without review, for claims created in ``[created_from, created_to)``."""
+    without review, for claims created in ``[created_from, created_to)``, per model version and,
+    with ``period``, per UTC day, ISO week or month."""
     return audit_report(
         session,
         model_version=model_version,
         created_from=utc_or_none(created_from),
         created_to=utc_or_none(created_to),
+        period=period,
     )
