@@ -94,6 +94,9 @@ async def create(
         if replay is not None:
             response.headers["Idempotent-Replayed"] = "true"
             return claim_decision(replay)
+    # Give the connection back while the model works: under load, requests wait for the model,
+    # and each would otherwise hold a pooled connection (and an open transaction) meanwhile.
+    await run_in_threadpool(session.close)
     try:
         decision = await triager.triage(body.text)
     except AnonymizerInputError as error:
@@ -112,7 +115,6 @@ async def create(
 @router.get("", response_model=ClaimPage, responses=ERRORS, summary="List claims")
 def list_(
     session: SessionDep,
-    state: StateDep,
     _: Annotated[Principal, Depends(require("intake", "clerk", "auditor"))],
     damage_type: DamageType | None = None,  # type: ignore[valid-type]
     urgency: Urgency | None = None,  # type: ignore[valid-type]
