@@ -3,7 +3,7 @@ Routes reach it through the dependencies in ``service.deps``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,4 +22,3 @@ class ServiceState:
     triager: Triager | None = None
     load_error: str | None = None
     database_ready: bool = False
-    notes: list[str] = field(default_factory=list)
