@@ -3,7 +3,6 @@ Label fields are enums of the taxonomy's ids, so an unknown label is a 422 with 
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any, Literal
@@ -24,8 +23,15 @@ Department = Enum("Department", {label: label for label in _TAXONOMY.labels("dep
 
 
 def _iso_only(value: object) -> object:
-    """pydantic would read ``0.5`` as a Unix timestamp; the API takes ISO 8601 only."""
-    if isinstance(value, int | float) or (isinstance(value, str) and re.fullmatch(r"\s*[+-]?[\d.]+\s*", value)):
+    """pydantic would read ``0.5`` or ``-4e-180`` as a Unix timestamp; the API takes ISO 8601 only."""
+    number = isinstance(value, int | float)
+    if isinstance(value, str):
+        try:
+            float(value)
+            number = True
+        except ValueError:
+            pass
+    if number:
         raise ValueError("expected an ISO 8601 date-time such as 2026-11-01T00:00:00Z")
     return value
 

@@ -225,3 +225,12 @@ def test_unreachable_database_is_503_with_retry_after_never_500(api: Api) -> Non
     finally:
         state.sessions, state.engine = healthy
     assert api.client.post("/v1/claims", json={"text": "Sturm"}, headers=api.headers("intake")).status_code == 201
+
+
+@pytest.mark.parametrize("value", ["0.5", "-4.1659241625886065e-180", "1700000000", "inf"])
+def test_dates_are_iso_8601_only(api: Api, value: str) -> None:
+    for path, role in [("/v1/claims", "auditor"), ("/v1/audit/metrics", "auditor")]:
+        response = api.client.get(path, params={"created_to": value}, headers=api.headers(role))
+        assert response.status_code == 422, (path, value)
+    ok = api.client.get("/v1/claims", params={"created_to": "2026-11-01T00:00:00Z"}, headers=api.headers("auditor"))
+    assert ok.status_code == 200
