@@ -89,5 +89,6 @@ def test_schemathesis_finds_no_server_error(live_service: tuple[str, str], tmp_p
     summary = re.search(r"(\d+) generated, (\d+) passed", output)
     assert summary, output[-3000:]
     generated, passed = map(int, summary.groups())
+    print(summary.group(0))  # shown with pytest -s
     assert generated >= 1000 and passed == generated, summary.group(0)
     assert report.stat().st_size > 0
