@@ -55,6 +55,7 @@ def create_app(settings: ServiceSettings | None = None, pipeline_factory: Pipeli
         settings=settings, engine=engine, sessions=db.session_factory(engine), metrics=ServiceMetrics()
     )
     factory = pipeline_factory or default_pipeline
+    state.metrics.watch_queue(lambda: _queue_size(state))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -107,6 +108,13 @@ def _prepare_database(state: ServiceState) -> None:
             )
         logger.warning("no API key exists yet: every request will get 401; `claims-triage keys create --role intake`")
     state.database_ready = True
+
+
+def _queue_size(state: ServiceState) -> int:
+    from service.store import ClaimFilters, count_claims
+
+    with db.session_scope(state.sessions) as session:
+        return count_claims(session, ClaimFilters(review_state="needs_review"))
 
 
 def _load_pipeline(state: ServiceState, factory: PipelineFactory) -> None:

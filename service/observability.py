@@ -6,9 +6,12 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from claims.pipeline import TriageDecision
@@ -53,10 +56,27 @@ class ServiceMetrics:
             registry=self.registry,
         )
 
+    def watch_queue(self, count_waiting: Callable[[], int]) -> None:
+        """Report the review queue's length at every scrape (no label: a single number)."""
+        self.registry.register(_QueueCollector(count_waiting))
+
     def record_decision(self, decision: TriageDecision) -> None:
         for task, label in decision.labels.items():
             self.predictions.labels(decision.model_version, task, label.label).inc()
         self.triaged.labels(decision.model_version, str(decision.needs_review).lower()).inc()
+
+
+class _QueueCollector(Collector):
+    def __init__(self, count_waiting: Callable[[], int]) -> None:
+        self.count_waiting = count_waiting
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        try:
+            waiting = self.count_waiting()
+        except Exception:  # database down: /readyz says so; the scrape still answers
+            logger.warning("review queue size unavailable")
+            return
+        yield GaugeMetricFamily("claims_review_queue_size", "Claims waiting for a clerk.", value=waiting)
 
 
 def _route_template(scope: Scope) -> str:

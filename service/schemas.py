@@ -90,6 +90,30 @@ class FinalLabels(BaseModel):
 class ClaimDecision(BaseModel):
     """What the intake system gets back: where the claim goes and whether a clerk must look."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "96f3ae0e-8adc-4309-ab5c-5d3fb23ca29e",
+                    "created_at": "2026-11-25T08:40:20.511721Z",
+                    "channel": "email",
+                    "external_ref": "INT-2026-000123",
+                    "damage_type": {"label": "leitungswasser", "confidence": 0.97},
+                    "urgency": {"label": "hoch", "confidence": 0.74},
+                    "department": {"label": "sach_privat", "confidence": 0.95},
+                    "needs_review": True,
+                    "review_reasons": ["urgency confidence 0.74 below 0.81"],
+                    "rule": None,
+                    "model_version": "triage-e5-lora-2",
+                    "review_state": "needs_review",
+                    "final": None,
+                    "reviewed_at": None,
+                    "entity_counts": {"PERSON": 1, "PHONE_NUMBER": 1, "POLICY_NUMBER": 1},
+                }
+            ]
+        }
+    )
+
     id: str
     created_at: datetime
     channel: str | None

@@ -121,26 +121,30 @@ def _filtered(query: Select[Any], filters: ClaimFilters) -> Select[Any]:
     return query
 
 
+def count_claims(session: Session, filters: ClaimFilters) -> int:
+    return int(session.scalar(_filtered(select(func.count()).select_from(Claim), filters)) or 0)
+
+
 def list_claims(session: Session, filters: ClaimFilters, limit: int, offset: int) -> tuple[list[Claim], int]:
     """Newest first."""
-    count = session.scalar(_filtered(select(func.count()).select_from(Claim), filters)) or 0
+    count = count_claims(session, filters)
     rows = session.scalars(
         _filtered(select(Claim), filters).order_by(Claim.created_at.desc(), Claim.id).limit(limit).offset(offset)
     )
-    return list(rows), int(count)
+    return list(rows), count
 
 
 def review_queue(session: Session, department: str | None, limit: int, offset: int) -> tuple[list[Claim], int]:
     """Claims waiting for a clerk: most urgent first, then oldest first."""
     filters = ClaimFilters(review_state="needs_review", department=department)
-    count = session.scalar(_filtered(select(func.count()).select_from(Claim), filters)) or 0
+    count = count_claims(session, filters)
     rows = session.scalars(
         _filtered(select(Claim), filters)
         .order_by(Claim.urgency_rank, Claim.created_at, Claim.id)
         .limit(limit)
         .offset(offset)
     )
-    return list(rows), int(count)
+    return list(rows), count
 
 
 def reviews_of(session: Session, claim_id: str) -> list[ClaimReview]:

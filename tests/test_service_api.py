@@ -207,6 +207,7 @@ def test_openapi_documents_every_route_with_examples(api: Api) -> None:
         "/metrics",
     } <= set(schema["paths"])
     assert schema["components"]["schemas"]["ClaimIn"]["examples"]
+    assert schema["components"]["schemas"]["ClaimDecision"]["examples"]
     assert "X-API-Key" in json.dumps(schema["components"]["securitySchemes"])
 
 
@@ -222,6 +223,8 @@ def test_unreachable_database_is_503_with_retry_after_never_500(api: Api) -> Non
         assert response.status_code == 503 and response.headers["Retry-After"] == "5"
         assert api.client.get("/readyz").status_code == 503
         assert api.client.get("/healthz").status_code == 200
+        metrics = api.client.get("/metrics")  # still answers, without the queue gauge
+        assert metrics.status_code == 200 and "claims_review_queue_size" not in metrics.text
     finally:
         state.sessions, state.engine = healthy
     assert api.client.post("/v1/claims", json={"text": "Sturm"}, headers=api.headers("intake")).status_code == 201
