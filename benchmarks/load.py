@@ -26,20 +26,17 @@ import math
 import os
 import platform
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
 
 import httpx
 
 from claims.records import read_labeled
+from service.process import ServiceProcess, create_key, free_port, service_env, wait_ready
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_CLIENTS = 8
@@ -92,112 +89,22 @@ def pick_texts(path: Path) -> list[Text]:
     return [Text(kind, c.id, len(c.text.split()), len(c.text), c.text) for kind, c in picks.items()]
 
 
-def cli_path() -> str:
-    beside = Path(sys.executable).parent / "claims-triage"
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("claims-triage")
-    if found is None:
-        raise SystemExit("error: the claims-triage command is not installed in this environment")
-    return found
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class LocalServer:
-    """``claims-triage serve`` on a temp SQLite database, in its own process group."""
+class LocalServer(ServiceProcess):
+    """The service on a temp SQLite database; the temp dir is kept (with server.log) when the
+    server died on its own, for inspection."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.var_dir = Path(tempfile.mkdtemp(prefix="claims-load-"))
-        self.env = dict(os.environ)
-        self.env.pop("CLAIMS_DATABASE_URL", None)
-        self.env["CLAIMS_VAR_DIR"] = str(self.var_dir)
-        if args.model_dir is not None:
-            self.env["CLAIMS_MODEL_DIR"] = str(args.model_dir)
-        if args.encoder_dir is not None:
-            self.env["CLAIMS_ENCODER_DIR"] = str(args.encoder_dir)
-        if args.no_pii_model:
-            self.env["CLAIMS_USE_PII_MODEL"] = "false"
-        for name, value in (
-            ("HF_HUB_OFFLINE", "1"),
-            ("TRANSFORMERS_OFFLINE", "1"),
-            ("TOKENIZERS_PARALLELISM", "false"),
-        ):
-            self.env.setdefault(name, value)
-        self.port = args.port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
+        env = service_env(self.var_dir, args.model_dir, args.encoder_dir, args.no_pii_model)
+        super().__init__(env, args.port or free_port(), self.var_dir / "server.log")
 
-    def create_key(self) -> str:
-        result = subprocess.run(
-            [cli_path(), "keys", "create", "--role", "intake", "--label", "load-benchmark"],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if result.returncode != 0:
-            raise SystemExit(f"error: `claims-triage keys create` failed:\n{result.stderr.strip()}")
-        return result.stdout.strip().splitlines()[-1]
-
-    def start(self) -> None:
-        self._log = (self.var_dir / "server.log").open("ab")
-        self.process = subprocess.Popen(
-            [cli_path(), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            env=self.env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def stop(self) -> None:
-        """Graceful stop; the temp dir is kept (with server.log) when the server had died on its own."""
-        died = self.process is not None and self.process.poll() is not None
-        if self.alive():
-            assert self.process is not None
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        if self._log is not None:
-            self._log.close()
+    def stop(self, timeout: float = 30.0) -> None:
+        died = self.process is not None and not self.alive()
+        super().stop(timeout)
         if died:
             print(f"kept {self.var_dir} (server.log) for inspection", file=sys.stderr)
         else:
             shutil.rmtree(self.var_dir, ignore_errors=True)
-
-    def log_tail(self) -> str:
-        path = self.var_dir / "server.log"
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-20:]) if path.exists() else ""
-
-
-def wait_ready(url: str, timeout: float, server: LocalServer | None) -> float:
-    """Seconds until ``/readyz`` answered 200."""
-    started = time.monotonic()
-    with httpx.Client(base_url=url, timeout=2.0) as client:
-        while time.monotonic() - started < timeout:
-            if server is not None and not server.alive():
-                raise SystemExit(f"error: the server exited before it was ready:\n{server.log_tail()}")
-            try:
-                response = client.get("/readyz")
-                if response.status_code == 200:
-                    return time.monotonic() - started
-                if "error" in response.json():
-                    raise SystemExit(f"error: the service could not load its model: {response.json()['error']}")
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-    raise SystemExit(f"error: {url} was not ready within {timeout:.0f} s")
 
 
 async def client_loop(
@@ -326,9 +233,8 @@ async def measure(
             )
             results.append(result)
             if server is not None and not server.alive():
-                assert server.process is not None
                 raise SystemExit(
-                    f"error: the server died during {text.kind} x {clients} (exit code {server.process.returncode}):\n"
+                    f"error: the server died during {text.kind} x {clients} (exit code {server.returncode}):\n"
                     + server.log_tail()
                 )
     return results
@@ -370,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.url is None:
             server = LocalServer(args)
-            key = server.create_key()
+            key = create_key(server.env, "intake", "load-benchmark")
             server.start()
             url = server.url
         else:

@@ -17,13 +17,9 @@ Usage: python scripts/durability.py [--rounds 5] [--writers 8] [--var-dir DIR] [
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
-import signal
-import socket
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import threading
@@ -32,9 +28,10 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 import httpx
+
+from service.process import ServiceProcess, create_key, free_port, service_env
 
 DB_NAME = "claims-triage.db"
 # Short plain texts without personal data: the test is about storage, not about the model.
@@ -45,130 +42,6 @@ TEXTS: tuple[str, ...] = (
     "Der Sturm hat ein Dach beschädigt, Wasser im Keller.",
     "Bicycle stolen from the locked cellar last night.",
 )
-
-
-def cli_path() -> str:
-    """The ``claims-triage`` command of the running interpreter's environment (the venv)."""
-    beside = Path(sys.executable).parent / "claims-triage"
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("claims-triage")
-    if found is None:
-        raise SystemExit("error: the claims-triage command is not installed in this environment")
-    return found
-
-
-def free_port() -> int:
-    """A port the kernel just handed out (it is reused for every restart)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def service_env(var_dir: Path, model_dir: Path | None, encoder_dir: Path | None, no_pii_model: bool) -> dict[str, str]:
-    """The environment of the key command and the server: SQLite in ``var_dir``, offline models."""
-    env = dict(os.environ)
-    env.pop("CLAIMS_DATABASE_URL", None)  # the check reads the SQLite file directly
-    env["CLAIMS_VAR_DIR"] = str(var_dir)
-    if model_dir is not None:
-        env["CLAIMS_MODEL_DIR"] = str(model_dir)
-    if encoder_dir is not None:
-        env["CLAIMS_ENCODER_DIR"] = str(encoder_dir)
-    if no_pii_model:
-        env["CLAIMS_USE_PII_MODEL"] = "false"
-    for name, value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("TOKENIZERS_PARALLELISM", "false")):
-        env.setdefault(name, value)
-    return env
-
-
-def create_intake_key(env: dict[str, str]) -> str:
-    """A fresh intake key through the CLI (which also migrates the new database)."""
-    result = subprocess.run(
-        [cli_path(), "keys", "create", "--role", "intake", "--label", "durability"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"error: `claims-triage keys create` failed ({result.returncode}):\n{result.stderr.strip()}")
-    return result.stdout.strip().splitlines()[-1]
-
-
-class Server:
-    """The service as a child process in its own session, so that SIGKILL takes the whole group."""
-
-    def __init__(self, env: dict[str, str], port: int, log_path: Path) -> None:
-        self.env = env
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}"
-        self.log_path = log_path
-        self.process: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
-
-    def start(self) -> None:
-        self._log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [cli_path(), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            env=self.env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def wait_ready(self, timeout: float) -> float:
-        """Seconds until ``/readyz`` said 200; exits with the log's tail if the server died or hung."""
-        assert self.process is not None
-        started = time.monotonic()
-        with httpx.Client(base_url=self.url, timeout=2.0) as client:
-            while time.monotonic() - started < timeout:
-                if self.process.poll() is not None:
-                    self._fail(f"the server exited with code {self.process.returncode} before it was ready")
-                try:
-                    response = client.get("/readyz")
-                    if response.status_code == 200:
-                        return time.monotonic() - started
-                    if "error" in response.json():
-                        self._fail(f"the server could not load the model: {response.json()['error']}")
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.1)
-        self._fail(f"the server was not ready within {timeout:.0f} s")
-        raise AssertionError  # unreachable: _fail exits
-
-    def kill(self) -> None:
-        """SIGKILL to the whole process group: no shutdown hook, no flush, no goodbye."""
-        assert self.process is not None
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.process.wait()
-        self._close_log()
-
-    def stop(self, timeout: float = 30.0) -> None:
-        """Graceful stop (SIGTERM), SIGKILL if it does not end in time."""
-        if self.process is None or self.process.poll() is not None:
-            self._close_log()
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-        except ProcessLookupError:
-            pass
-        self._close_log()
-
-    def _close_log(self) -> None:
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def _fail(self, message: str) -> None:
-        self.stop(timeout=5.0)
-        tail = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-20:]
-        raise SystemExit(f"error: {message}; server log {self.log_path}:\n" + "\n".join(tail))
 
 
 @dataclass
@@ -253,8 +126,8 @@ def run(args: argparse.Namespace, var_dir: Path) -> bool:
     """The whole test; True when nothing was lost and the database is intact."""
     rng = random.Random(args.seed)
     env = service_env(var_dir, args.model_dir, args.encoder_dir, args.no_pii_model)
-    key = create_intake_key(env)
-    server = Server(env, args.port or free_port(), var_dir / "server.log")
+    key = create_key(env, "intake", "durability")
+    server = ServiceProcess(env, args.port or free_port(), var_dir / "server.log")
     server.start()
     took = server.wait_ready(args.ready_timeout)
     print(f"server ready in {took:.1f} s on {server.url}; var dir {var_dir}", flush=True)

@@ -47,6 +47,7 @@ from claims.pipeline import TriagePipeline
 from claims.records import LabeledClaim, read_labeled
 from claims.taxonomy import TASKS
 from training.baselines import TfidfLogRegBaseline
+from training.ensemble import argmax_labels
 
 WEIGHTS: tuple[float, ...] = tuple(round(0.1 * i, 1) for i in range(11))
 KINDS: tuple[str, ...] = ("linear", "loglinear")
@@ -140,10 +141,6 @@ def mix(p_model: np.ndarray, p_tfidf: np.ndarray, w: float, kind: str) -> np.nda
 
 
 # --- labels and scores ----------------------------------------------------------------------------------
-
-
-def argmax_labels(probs: Mapping[str, np.ndarray], label_order: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
-    return {task: [label_order[task][int(i)] for i in probs[task].argmax(axis=1)] for task in TASKS}
 
 
 def with_rules(

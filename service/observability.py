@@ -3,6 +3,7 @@ label ids only: never a claim's text, id or reference."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
@@ -162,8 +163,6 @@ class BodyLimitMiddleware:
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    import json
-
     payload: dict[str, Any] = {"detail": f"request body larger than {limit} bytes"}
     body = json.dumps(payload).encode()
     await send(

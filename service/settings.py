@@ -26,10 +26,8 @@ class ServiceSettings(RuntimeSettings):
     )
     auto_migrate: bool = Field(default=True, description="Apply Alembic migrations at start-up.")
     max_body_bytes: int = Field(default=64 * 1024, gt=0, description="Larger request bodies get 413.")
-    max_text_chars: int = Field(default=20_000, gt=0, description="Longer claim texts get 422.")
     inference_threads: int = Field(default=2, ge=1, description="torch threads for the model.")
     max_batch: int = Field(default=8, ge=1, description="Claims triaged together when requests queue up.")
-    page_size_max: int = Field(default=200, ge=1)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 
@@ -43,7 +41,3 @@ class ServiceSettings(RuntimeSettings):
     def db_url(self) -> str:
         assert self.database_url is not None  # set by the validator
         return self.database_url
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.db_url.startswith("sqlite")

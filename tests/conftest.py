@@ -103,4 +103,6 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture()
 def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'var' / 'claims-triage.db'}"
+    from tests.service_support import database_url
+
+    return database_url("sqlite", tmp_path)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -18,15 +17,10 @@ import pytest
 import uvicorn
 
 from service.app import create_app
+from service.process import free_port
 from tests.service_support import add_key, make_settings
 
 MAX_EXAMPLES = 120  # per operation and phase; the run must reach >= 1,000 generated cases
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture()

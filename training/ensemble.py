@@ -38,7 +38,8 @@ def _mixed(
     return {t: weights[t] * model[t] + (1 - weights[t]) * lexical[t] for t in TASKS}
 
 
-def _labels(probs: Mapping[str, np.ndarray], labels: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+def argmax_labels(probs: Mapping[str, np.ndarray], labels: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """The most probable label per task and claim (columns in ``labels[task]`` order)."""
     return {t: [labels[t][i] for i in probs[t].argmax(axis=1)] for t in TASKS}
 
 
@@ -55,7 +56,7 @@ def choose_weights(
     table: dict[str, dict[str, float]] = {}
     for w in WEIGHT_GRID:
         mixed = _mixed(model_probs, lexical_probs, {t: w for t in TASKS})
-        table[f"{w:.1f}"] = accuracy_with(rules, texts, _labels(mixed, labels), gold)
+        table[f"{w:.1f}"] = accuracy_with(rules, texts, argmax_labels(mixed, labels), gold)
     weights = {}
     for task in TASKS:
         best = max(WEIGHT_GRID, key=lambda w: (round(table[f"{w:.1f}"][task], 6), w))
@@ -87,7 +88,7 @@ def add_ensemble(
         thresholds[task] = choose_threshold(
             mixed[task].max(axis=1), mixed[task].argmax(axis=1) == gold_index, target_accuracy
         )
-    final = accuracy_with(rules, dev_texts, _labels(mixed, config.labels), dev_gold)
+    final = accuracy_with(rules, dev_texts, argmax_labels(mixed, config.labels), dev_gold)
     lexical.save(Path(model_dir) / "lexical")
     config.ensemble = weights
     config.thresholds = thresholds

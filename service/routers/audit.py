@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Query
 from service.audit import Period, audit_report
 from service.auth import Principal
 from service.deps import SessionDep, require
-from service.routers.claims import ERRORS, utc_or_none
+from service.routers.claims import ERRORS
 from service.schemas import AuditReport, IsoDateTime
+from service.views import utc
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -31,7 +32,7 @@ def metrics(
     return audit_report(
         session,
         model_version=model_version,
-        created_from=utc_or_none(created_from),
-        created_to=utc_or_none(created_to),
+        created_from=utc(created_from),
+        created_to=utc(created_to),
         period=period,
     )

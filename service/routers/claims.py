@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Response, status
@@ -35,7 +34,7 @@ from service.store import (
     record_review,
     reviews_of,
 )
-from service.views import claim_decision, claim_detail
+from service.views import claim_decision, claim_detail, utc
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"])
 
@@ -45,12 +44,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "Missing or invalid API key."},
     403: {"model": Problem, "description": "The key's role may not use this route."},
 }
-
-
-def utc_or_none(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @router.post(
@@ -135,8 +128,8 @@ def list_(
         review_state=review_state,
         model_version=model_version,
         external_ref=external_ref,
-        created_from=utc_or_none(created_from),
-        created_to=utc_or_none(created_to),
+        created_from=utc(created_from),
+        created_to=utc(created_to),
     )
     rows, count = list_claims(session, filters, limit, offset)
     return ClaimPage(data=[claim_decision(c) for c in rows], count=count)
