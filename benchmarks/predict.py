@@ -1,8 +1,8 @@
 """Benchmark the triage model: classify-only and end-to-end (anonymize + classify) latency at batch
 1 (p50/p95 ms per claim) and throughput at batch 32 (claims/s), peak RSS; naive path (unmerged
 LoRA adapter, fp32) against optimized paths (merged adapter; merged + dynamic int8), with label
-agreement against the naive path on every claim of the file. When the model carries a lexical mix
-(``config.ensemble``), the mix is timed too, its optimized path checked against its naive one.
+agreement (damage_type, and urgency/department as the policy derives them from the facts)
+against the naive path on every claim of the file.
 
 Usage: python benchmarks/predict.py [--data data/claims/test.jsonl] [--model DIR] [--repeat 40]
 """
@@ -14,16 +14,16 @@ import resource
 import statistics
 import time
 from pathlib import Path
-from typing import Any
 
 import torch
 from torch import nn
 
-from claims.anonymizer import Anonymizer
-from claims.lexical import LexicalClassifier, MixedClassifier
 from claims.model import TriageModel
+from claims.pipeline import TriagePipeline
+from claims.policy import load_policy
 from claims.records import read_labeled
 from claims.taxonomy import TASKS
+from claims_runtime.pipeline import build_anonymizer
 from claims_runtime.settings import RuntimeSettings
 
 
@@ -45,9 +45,10 @@ def throughput(fn, texts: list[str]) -> float:  # type: ignore[no-untyped-def]
     return len(texts) / (time.perf_counter() - started)
 
 
-def labels_of(classifier: Any, texts: list[str]) -> dict[str, list[int]]:
-    """Arg-max label index per task (works for the model and the mix alike)."""
-    return {task: probs.argmax(axis=1).tolist() for task, probs in classifier.predict_proba(texts).items()}
+def labels_of(pipeline: TriagePipeline, texts: list[str]) -> dict[str, list[str]]:
+    """The decided label per task for anonymized texts."""
+    decisions = pipeline.decide(texts)
+    return {task: [d.label(task) for d in decisions] for task in TASKS}
 
 
 def main() -> None:
@@ -62,7 +63,7 @@ def main() -> None:
     model_dir = args.model or settings.model_dir
     claims = sorted(read_labeled(args.data), key=lambda c: len(c.text))
     median = claims[len(claims) // 2]
-    anonymizer = Anonymizer.build(settings.encoder_path)
+    anonymizer = build_anonymizer(settings)
     anonymized = [anonymizer.anonymize(c.text).text for c in claims]
     median_anon = anonymizer.anonymize(median.text).text
 
@@ -70,31 +71,25 @@ def main() -> None:
     merged = TriageModel.from_pretrained(model_dir, settings.encoder_path, merge=True)
     int8 = TriageModel.from_pretrained(model_dir, settings.encoder_path, merge=True)
     int8.encoder = torch.ao.quantization.quantize_dynamic(int8.encoder, {nn.Linear}, dtype=torch.qint8)
-    paths: dict[str, Any] = {
-        "naive (LoRA unmerged, fp32)": naive,
-        "merged adapter, fp32": merged,
-        "merged + dynamic int8": int8,
+    policy = load_policy(settings.policy)
+    paths: dict[str, TriagePipeline] = {
+        name: TriagePipeline(anonymizer, model, policy, model.config.thresholds, model.config.model_version)
+        for name, model in (
+            ("naive (LoRA unmerged, fp32)", naive),
+            ("merged adapter, fp32", merged),
+            ("merged + dynamic int8", int8),
+        )
     }
-    if merged.config.ensemble:  # the shipped mix with the lexical model: its own naive reference
-        lexical = LexicalClassifier.load(Path(model_dir) / "lexical")
-        paths["naive + lexical mix"] = MixedClassifier(naive, lexical, merged.config.ensemble)
-        paths["merged + lexical mix"] = MixedClassifier(merged, lexical, merged.config.ensemble)
-    references = {name: labels_of(naive, anonymized) for name in paths}
-    if merged.config.ensemble:
-        mixed_reference = labels_of(paths["naive + lexical mix"], anonymized)
-        references["naive + lexical mix"] = references["merged + lexical mix"] = mixed_reference
+    reference = labels_of(paths["naive (LoRA unmerged, fp32)"], anonymized)
     print(f"threads {args.threads}; {len(claims)} claims from {args.data}; median claim {len(median.text)} chars")
     print(
         f"{'path':30} {'classify p50':>12} {'p95':>7} {'e2e p50':>8} {'p95':>7} {'b32 claims/s':>12} {'agreement':>10}"
     )
-    for name, model in paths.items():
-        c50, c95 = latency(model.predict_proba, median_anon, args.repeat)
-        e50, e95 = latency(
-            lambda ts, m=model: m.predict_proba([anonymizer.anonymize(t).text for t in ts]), median.text, args.repeat
-        )
-        rate = throughput(model.predict_proba, anonymized)
-        pred = labels_of(model, anonymized)
-        reference = references[name]
+    for name, pipeline in paths.items():
+        c50, c95 = latency(pipeline.decide, median_anon, args.repeat)
+        e50, e95 = latency(pipeline.triage, median.text, args.repeat)
+        rate = throughput(pipeline.decide, anonymized)
+        pred = labels_of(pipeline, anonymized)
         agreement = min(sum(a == b for a, b in zip(pred[t], reference[t], strict=True)) / len(claims) for t in TASKS)
         print(f"{name:30} {c50:>12.1f} {c95:>7.1f} {e50:>8.1f} {e95:>7.1f} {rate:>12.1f} {agreement:>10.3f}")
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

@@ -206,6 +206,18 @@ class ClaimFacts:
             return largest
         return largest + others
 
+    @property
+    def estimated_amount_eur(self) -> float | None:
+        """The policy's ``amount_eur``: like :attr:`estimated_total_eur`, but a range counts with its
+        midpoint (as the fact annotators read it, ``claims/policy/facts.yaml``)."""
+        values = sorted({(m.low_eur + m.high_eur) / 2 for m in self.mentions if m.role == "damage"})
+        if not values:
+            return None
+        largest, others = values[-1], sum(values[:-1])
+        if not others or abs(largest - others) <= 0.02 * largest:
+            return largest
+        return largest + others
+
     def amount_clearly_below(self, threshold: float) -> bool:
         """There is a damage amount and even the estimated total is below ``threshold`` (strict)."""
         total = self.estimated_total_eur

@@ -1,9 +1,7 @@
 """The lexical classifier (TF-IDF of word and character n-grams + one multinomial logistic
-regression per task) and its mix with the triage model.
-
-Why it is in the product: on dev, the TF-IDF model and the fine-tuned encoder make different
-mistakes, and a weighted mean of their probabilities beats either alone on every task (measured
-by ``scripts/eval_ensemble_dev.py``; weights chosen on dev by ``claims-triage train-ensemble``).
+regression per task). The training recipe may mix it into the triage model's damage_type
+probabilities (:meth:`claims.model.TriageModel.calibrate`), keeping it only when the mix beats the
+transformer alone on dev.
 
 Stored without pickle: vocabularies as JSON (terms in column order), idf weights, coefficients
 (float16: ~3 significant digits, enough for logits) and intercepts as safetensors."""
@@ -140,25 +138,3 @@ class LexicalClassifier:
             if coef.shape != (len(labels[task]), n_features):
                 raise LexicalModelError(f"{directory}: coefficients of {task} have shape {coef.shape}")
         return cls(vectorizers, coefficients, {task: tensors[f"intercept.{task}"] for task in labels}, labels)
-
-
-class MixedClassifier:
-    """``w * model + (1 - w) * lexical`` per task, ``w`` = the model's weight (1.0: model only).
-    The pipeline sees one classifier; thresholds are chosen on the mixed probabilities."""
-
-    def __init__(self, model: Any, lexical: LexicalClassifier, model_weights: Mapping[str, float]) -> None:
-        self.model = model
-        self.lexical = lexical
-        self.model_weights = dict(model_weights)
-        for task, weight in self.model_weights.items():
-            if not 0.0 <= weight <= 1.0:
-                raise ValueError(f"model weight for {task} is {weight}; must be in [0, 1]")
-
-    def predict_proba(self, texts: list[str]) -> dict[str, np.ndarray]:
-        model = self.model.predict_proba(texts)
-        lexical = self.lexical.predict_proba(texts)
-        out = {}
-        for task, probs in model.items():
-            w = self.model_weights.get(task, 1.0)
-            out[task] = probs if w >= 1.0 else w * probs + (1.0 - w) * lexical[task]
-        return out

@@ -38,6 +38,7 @@ __all__ = [
     "EvaluationReport",
     "TaskReport",
     "evaluate_predictions",
+    "fact_report",
     "plot_confusion_matrices",
     "selective_report",
     "task_report",
@@ -309,6 +310,44 @@ def evaluate_predictions(
     return EvaluationReport(
         n=len(claims), tasks=reports, by_language=by_language, selective=selective, all_correct=all_correct
     )
+
+
+def fact_report(
+    gold: Sequence[tuple[frozenset[str], float | None]],
+    fact_probabilities: Sequence[Mapping[str, float | None]],
+    names: Sequence[str],
+) -> dict[str, dict[str, Any]]:
+    """Per fact: accuracy (at p >= 0.5) with a Wilson 95% interval, precision, recall and support.
+
+    ``gold`` holds per claim the facts that hold and the annotated amount; the amount row counts
+    a predicted amount as right when it falls on the same side of every threshold of the guide
+    (500, 10,000, 50,000 EUR), which is all the policy reads of it.
+    """
+    if len(gold) != len(fact_probabilities):
+        raise ValueError(f"{len(gold)} gold rows for {len(fact_probabilities)} predictions")
+    out: dict[str, dict[str, Any]] = {}
+    for name in names:
+        truth = [name in held for held, _ in gold]
+        pred = [float(p.get(name) or 0.0) >= 0.5 for p in fact_probabilities]
+        tp = sum(t and q for t, q in zip(truth, pred, strict=True))
+        correct = sum(t == q for t, q in zip(truth, pred, strict=True))
+        low, high = wilson_interval(correct, len(truth))
+        out[name] = {
+            "accuracy": correct / len(truth) if truth else None,
+            "ci95": [low, high],
+            "precision": tp / sum(pred) if sum(pred) else None,
+            "recall": tp / sum(truth) if sum(truth) else None,
+            "support": sum(truth),
+            "predicted": sum(pred),
+        }
+
+    def band(value: float | None) -> int | None:
+        return None if value is None else sum(value > t for t in (499.99, 10_000.0, 50_000.0))
+
+    same = [band(amount) == band(p.get("amount_eur")) for (_, amount), p in zip(gold, fact_probabilities, strict=True)]
+    low, high = wilson_interval(sum(same), len(same))
+    out["amount_eur"] = {"accuracy": sum(same) / len(same) if same else None, "ci95": [low, high], "support": len(same)}
+    return out
 
 
 def plot_confusion_matrices(report: EvaluationReport, out_dir: Path) -> list[Path]:

@@ -1,9 +1,11 @@
-"""The triage model: multilingual-e5-small with a peft LoRA adapter and one classification head per
-task (damage_type, urgency, department) over a shared mean-pooled representation.
+"""The triage model: multilingual-e5-small with a peft LoRA adapter, a damage_type head and one
+sigmoid head per fact of ``claims/policy/facts.yaml`` over a shared mean-pooled representation.
+Urgency and department are not learned: the policy decides them from the facts.
 
-Saving is symmetric and pickle-free: ``config.json`` (label orders, temperatures, thresholds,
-versions, base model), the peft adapter (``adapter/``, safetensors) and ``heads.safetensors``.
-peft saves only the adapter, so the heads are saved and loaded here.
+The bundle directory is owned by ONE pair, :meth:`TriageModel.save_pretrained` and
+:meth:`TriageModel.from_pretrained`: ``config.json`` (labels, facts, calibration, thresholds,
+provenance), the peft adapter (``adapter/``, safetensors), ``heads.safetensors`` and, when the
+recipe kept it, the lexical damage_type model (``lexical/``). Pickle-free throughout.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from torch import nn
 from claims import __version__
 from claims.encoder import MODEL_NAME, load_encoder, mean_pool
 from claims.errors import ClaimsError
-from claims.taxonomy import TASKS, load_taxonomy
+from claims.policy.schema import load_fact_schema
+from claims.taxonomy import load_taxonomy
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+DAMAGE = "damage_type"
 Truncation = Literal["head", "head_tail"]
 
 
@@ -37,7 +41,8 @@ class ModelLoadError(ClaimsError, ValueError):
 class TriageConfig:
     """Everything that defines a trained triage model; saved as ``config.json``."""
 
-    labels: dict[str, list[str]] = field(default_factory=lambda: {t: list(load_taxonomy().labels(t)) for t in TASKS})
+    damage_labels: list[str] = field(default_factory=lambda: list(load_taxonomy().labels(DAMAGE)))
+    facts: list[str] = field(default_factory=lambda: list(load_fact_schema().boolean))
     max_length: int = field(default=256, metadata={"help": "Tokens fed to the encoder per claim."})
     truncation: Truncation = field(default="head_tail", metadata={"help": "Which tokens of a long claim to keep."})
     head_share: float = field(default=0.6, metadata={"help": "Share of kept tokens from the start (head_tail)."})
@@ -47,16 +52,19 @@ class TriageConfig:
     lora_dropout: float = 0.1
     lora_targets: list[str] = field(default_factory=lambda: ["query", "key", "value", "dense"])
     head_dropout: float = 0.1
-    temperatures: dict[str, float] = field(default_factory=lambda: {t: 1.0 for t in TASKS})
-    thresholds: dict[str, float] = field(default_factory=lambda: {t: 0.0 for t in TASKS})
-    rules: dict[str, bool] = field(default_factory=dict)
-    # The model's weight per task in the mix with the lexical model saved in ``lexical/``
-    # (claims.lexical.MixedClassifier); empty: the model alone.
-    ensemble: dict[str, float] = field(default_factory=dict)
+    #: Calibration: one temperature for the damage_type softmax, one per fact sigmoid (chosen on dev).
+    damage_temperature: float = 1.0
+    fact_temperatures: dict[str, float] = field(default_factory=dict)
+    #: The transformer's weight in the damage_type mix with ``lexical/`` (1.0: no lexical model).
+    lexical_weight: float = 1.0
+    #: Review thresholds per task on the decision's confidence (chosen on dev).
+    thresholds: dict[str, float] = field(default_factory=dict)
     model_version: str = "untrained"
     base_model: str = MODEL_NAME
     library_version: str = __version__
     schema_version: int = SCHEMA_VERSION
+    #: Recipe, data and PII-tagger hashes, commit, parent bundle: how this bundle was made.
+    provenance: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -66,15 +74,21 @@ class TriageConfig:
             raise ValueError(f"head_share={self.head_share} must be in (0, 1]")
         if self.max_length < 16:
             raise ValueError(f"max_length={self.max_length} must be at least 16")
+        if not 0.0 <= self.lexical_weight <= 1.0:
+            raise ValueError(f"lexical_weight={self.lexical_weight} must be in [0, 1]")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TriageConfig:
-        required = ("labels", "max_length", "truncation", "temperatures", "thresholds", "schema_version")
-        missing = [k for k in required if k not in data]
+        if data.get("schema_version") != SCHEMA_VERSION:
+            raise ModelLoadError(
+                f"model schema {data.get('schema_version')} is not {SCHEMA_VERSION} (retrain with a recipe)"
+            )
+        missing = [k for k in ("damage_labels", "facts", "max_length") if k not in data]
         if missing:
             raise ModelLoadError(f"model config lacks {', '.join(missing)}")
-        if data["schema_version"] != SCHEMA_VERSION:
-            raise ModelLoadError(f"model schema {data['schema_version']} is not {SCHEMA_VERSION}")
+        unknown_facts = sorted(set(data["facts"]) - set(load_fact_schema().boolean))
+        if unknown_facts:
+            raise ModelLoadError(f"model predicts facts the schema does not define: {unknown_facts}")
         known = set(cls.__dataclass_fields__)
         unknown = sorted(set(data) - known)
         if unknown:
@@ -82,17 +96,36 @@ class TriageConfig:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-class TriageModel(nn.Module):
-    """Encoder (+ LoRA) -> mean pooling -> one linear head per task."""
+@dataclass(frozen=True)
+class ModelOutput:
+    """Calibrated probabilities: ``damage`` (n x damage labels), ``facts`` (n x facts)."""
 
-    def __init__(self, tokenizer: Any, encoder: Any, config: TriageConfig) -> None:
+    damage: np.ndarray
+    facts: np.ndarray
+
+
+class TriageModel(nn.Module):
+    """Encoder (+ LoRA) -> mean pooling -> damage_type head and fact heads."""
+
+    def __init__(self, tokenizer: Any, encoder: Any, config: TriageConfig, lexical: Any | None = None) -> None:
         super().__init__()
         self.tokenizer = tokenizer
         self.encoder = encoder
         self.config = config
+        self.lexical = lexical  # claims.lexical.LexicalClassifier for damage_type, or None
         hidden = encoder.config.hidden_size
         self.dropout = nn.Dropout(config.head_dropout)
-        self.heads = nn.ModuleDict({task: nn.Linear(hidden, len(config.labels[task])) for task in TASKS})
+        self.heads = nn.ModuleDict(
+            {"damage": nn.Linear(hidden, len(config.damage_labels)), "facts": nn.Linear(hidden, len(config.facts))}
+        )
+
+    @property
+    def damage_labels(self) -> list[str]:
+        return self.config.damage_labels
+
+    @property
+    def fact_names(self) -> list[str]:
+        return self.config.facts
 
     # --- building -------------------------------------------------------------------------------
     @classmethod
@@ -113,9 +146,11 @@ class TriageModel(nn.Module):
 
     @classmethod
     def from_pretrained(cls, directory: Path, encoder_dir: Path, *, merge: bool = False) -> TriageModel:
-        """Load a saved model onto the built encoder; ``merge`` folds the adapter into the weights."""
+        """Load a bundle onto the built encoder; ``merge`` folds the adapter into the weights."""
         from peft import PeftModel
         from safetensors.torch import load_file
+
+        from claims.lexical import LexicalClassifier
 
         directory = Path(directory)
         for name in ("config.json", "heads.safetensors", "adapter/adapter_config.json"):
@@ -124,41 +159,46 @@ class TriageModel(nn.Module):
         config = TriageConfig.from_dict(json.loads((directory / "config.json").read_text("utf-8")))
         tokenizer, encoder = load_encoder(encoder_dir)
         peft_model = PeftModel.from_pretrained(encoder, directory / "adapter")
-        model = cls(tokenizer, peft_model.merge_and_unload() if merge else peft_model, config)
+        lexical = LexicalClassifier.load(directory / "lexical") if config.lexical_weight < 1.0 else None
+        model = cls(tokenizer, peft_model.merge_and_unload() if merge else peft_model, config, lexical)
         model.heads.load_state_dict(load_file(directory / "heads.safetensors"))
         model.eval()
         return model
 
     def save_pretrained(self, directory: Path) -> None:
+        """Write the whole bundle into ``directory`` (the recipe gives a fresh temporary one)."""
         from safetensors.torch import save_file
 
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         self.encoder.save_pretrained(directory / "adapter")
         save_file(
-            {k: v.detach().contiguous() for k, v in self.heads.state_dict().items()}, directory / "heads.safetensors"
+            {k: v.detach().float().contiguous() for k, v in self.heads.state_dict().items()},
+            directory / "heads.safetensors",
         )
+        if self.lexical is not None and self.config.lexical_weight < 1.0:
+            self.lexical.save(directory / "lexical")
         (directory / "config.json").write_text(
             json.dumps(asdict(self.config), indent=2, ensure_ascii=False) + "\n", "utf-8"
         )
 
     # --- inputs ---------------------------------------------------------------------------------
-    def encode_texts(self, texts: list[str]) -> dict[str, torch.Tensor]:
+    def token_ids(self, text: str) -> list[int]:
         """Token ids with the configured truncation: long claims keep their start and their end
         (where writers put the request and the amount), not only the start."""
         budget = self.config.max_length - 2
+        ids = self.tokenizer(self.config.prefix + text, add_special_tokens=False)["input_ids"]
+        if len(ids) > budget:
+            if self.config.truncation == "head":
+                ids = ids[:budget]
+            else:
+                head = int(budget * self.config.head_share)
+                ids = ids[:head] + ids[len(ids) - (budget - head) :]
         bos = self.tokenizer.convert_tokens_to_ids("<s>")
         eos = self.tokenizer.convert_tokens_to_ids("</s>")
-        rows = []
-        for text in texts:
-            ids = self.tokenizer(self.config.prefix + text, add_special_tokens=False)["input_ids"]
-            if len(ids) > budget:
-                if self.config.truncation == "head":
-                    ids = ids[:budget]
-                else:
-                    head = int(budget * self.config.head_share)
-                    ids = ids[:head] + ids[len(ids) - (budget - head) :]
-            rows.append([bos, *ids, eos])
+        return [bos, *ids, eos]
+
+    def pad(self, rows: list[list[int]]) -> dict[str, torch.Tensor]:
         width = max(len(r) for r in rows)
         input_ids = torch.full((len(rows), width), self.tokenizer.pad_token_id)
         mask = torch.zeros((len(rows), width), dtype=torch.long)
@@ -167,36 +207,52 @@ class TriageModel(nn.Module):
             mask[i, : len(row)] = 1
         return {"input_ids": input_ids, "attention_mask": mask}
 
+    def encode_texts(self, texts: list[str]) -> dict[str, torch.Tensor]:
+        return self.pad([self.token_ids(t) for t in texts])
+
     # --- forward and prediction -------------------------------------------------------------------
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> dict[str, torch.Tensor]:
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         pooled = self.dropout(mean_pool(hidden, attention_mask))
-        return {task: head(pooled) for task, head in self.heads.items()}
+        return {name: head(pooled) for name, head in self.heads.items()}
 
     @torch.inference_mode()
     def logits(self, texts: list[str], batch_size: int = 16) -> dict[str, np.ndarray]:
-        """Raw logits per task for (anonymized) texts, batched by length for speed."""
+        """Raw logits (``damage``, ``facts``) for (anonymized) texts, in batches of similar token
+        count (little padding), returned in input order."""
         self.eval()
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = {task: np.zeros((len(texts), len(self.config.labels[task])), dtype=np.float32) for task in TASKS}
+        ids = [self.token_ids(t) for t in texts]
+        order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
+        out = {
+            "damage": np.zeros((len(texts), len(self.config.damage_labels)), dtype=np.float32),
+            "facts": np.zeros((len(texts), len(self.config.facts)), dtype=np.float32),
+        }
         for start in range(0, len(order), batch_size):
             chunk = order[start : start + batch_size]
-            logits = self(**self.encode_texts([texts[i] for i in chunk]))
-            for task in TASKS:
-                out[task][chunk] = logits[task].float().numpy()
+            logits = self(**self.pad([ids[i] for i in chunk]))
+            for name in out:
+                out[name][chunk] = logits[name].float().numpy()
         return out
 
-    def predict_proba(self, texts: list[str], batch_size: int = 16) -> dict[str, np.ndarray]:
-        """Calibrated probabilities per task (softmax of logits divided by the task's temperature)."""
-        logits = self.logits(texts, batch_size)
-        return {task: softmax(logits[task] / self.config.temperatures.get(task, 1.0)) for task in TASKS}
+    def calibrate(self, logits: dict[str, np.ndarray], texts: list[str] | None = None) -> ModelOutput:
+        """Logits -> calibrated probabilities (temperatures, then the lexical mix if kept)."""
+        damage = softmax(logits["damage"] / self.config.damage_temperature)
+        if self.lexical is not None and self.config.lexical_weight < 1.0 and texts is not None:
+            w = self.config.lexical_weight
+            damage = w * damage + (1.0 - w) * self.lexical.predict_proba(texts)[DAMAGE]
+        temps = np.array([self.config.fact_temperatures.get(f, 1.0) for f in self.config.facts], dtype=np.float32)
+        return ModelOutput(damage=damage, facts=sigmoid(logits["facts"] / temps))
 
-    def predict(self, texts: list[str], batch_size: int = 16) -> dict[str, list[str]]:
-        probs = self.predict_proba(texts, batch_size)
-        return {task: [self.config.labels[task][i] for i in probs[task].argmax(axis=1)] for task in TASKS}
+    def predict(self, texts: list[str], batch_size: int = 16) -> ModelOutput:
+        """Calibrated damage_type and fact probabilities for anonymized texts."""
+        return self.calibrate(self.logits(texts, batch_size), texts)
 
 
 def softmax(x: np.ndarray) -> np.ndarray:
     shifted = x - x.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
-    return exp / exp.sum(axis=1, keepdims=True)
+    return exp / exp.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -40.0, 40.0)))  # type: ignore[no-any-return]

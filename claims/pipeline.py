@@ -1,25 +1,40 @@
-"""ONE path from a claim's text to a routing decision: anonymize -> classify -> guide rules ->
-decision with reasons. The service, ``score``, ``evaluate`` and training-data preparation all use
-it, so what was measured is what runs."""
+"""ONE path from a claim's text to a routing decision: anonymize -> model reads damage_type and
+the facts -> amount extractor -> policy decides urgency and department -> review routing. The
+service, ``score``, ``evaluate``, ``compare`` and training all use it, so what was measured is
+what runs.
+
+Each decision explains itself: the fact probabilities (and the amount) the model read, and the
+policy rule that decided urgency and department. The confidence of a derived label is the
+probability that the policy's decision holds when every fact is drawn from its probability
+(:meth:`claims.policy.Policy.label_probabilities`)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 
-from claims.taxonomy import TASKS
+from claims.facts import extract_facts
+from claims.model import DAMAGE, ModelOutput
+from claims.policy import AMOUNT, Policy
+from claims.taxonomy import TASKS, load_taxonomy
 
 logger = logging.getLogger(__name__)
 
 
-class Classifier(Protocol):
-    """What the pipeline needs of a model (the triage model and every baseline fit it)."""
+class FactReader(Protocol):
+    """What the pipeline needs of a model: damage_type and fact probabilities for anonymized texts."""
 
-    def predict_proba(self, texts: list[str]) -> dict[str, np.ndarray]: ...
+    @property
+    def damage_labels(self) -> Sequence[str]: ...
+
+    @property
+    def fact_names(self) -> Sequence[str]: ...
+
+    def predict(self, texts: list[str]) -> ModelOutput: ...
 
 
 @dataclass(frozen=True)
@@ -36,7 +51,7 @@ class TriageDecision:
     labels: dict[str, TaskDecision]
     needs_review: bool
     review_reasons: tuple[str, ...]
-    rule: str | None
+    explanation: dict[str, Any]
     model_version: str
     anonymized_text: str
     entity_counts: dict[str, int] = field(default_factory=dict)
@@ -44,40 +59,49 @@ class TriageDecision:
     def label(self, task: str) -> str:
         return self.labels[task].label
 
+    @property
+    def rules(self) -> dict[str, str]:
+        """The policy rule that decided urgency and department."""
+        return dict(self.explanation["rules"])
+
     def to_dict(self) -> dict[str, Any]:
         return {
             **{task: d.label for task, d in self.labels.items()},
             "confidence": {task: round(d.confidence, 4) for task, d in self.labels.items()},
             "needs_review": self.needs_review,
             "review_reasons": list(self.review_reasons),
-            "rule": self.rule,
+            "explanation": self.explanation,
             "model_version": self.model_version,
         }
 
 
-RuleHook = Callable[[str, dict[str, str]], tuple[dict[str, str], str | None]]
+def estimated_amount(text: str) -> float | None:
+    """The estimated damage in EUR that the policy's amount rules read (None without one)."""
+    return extract_facts(text).estimated_amount_eur
 
 
 class TriagePipeline:
-    """Anonymizer + classifier + optional guide rules + review thresholds."""
+    """Anonymizer + fact reader + amount extractor + policy + review thresholds."""
 
     def __init__(
         self,
         anonymizer: Any,
-        classifier: Classifier,
-        labels: Mapping[str, Sequence[str]],
-        thresholds: Mapping[str, float],
+        model: FactReader,
+        policy: Policy,
+        thresholds: dict[str, float],
         model_version: str,
-        rules: RuleHook | None = None,
-        rule_names: Sequence[str] = (),
     ) -> None:
         self.anonymizer = anonymizer
-        self.classifier = classifier
-        self.labels = {task: list(labels[task]) for task in TASKS}
+        self.model = model
+        self.policy = policy
         self.thresholds = dict(thresholds)
         self.model_version = model_version
-        self.rules = rules
-        self.rule_names = tuple(rule_names)  # the guide rules switched on, for display
+
+    @property
+    def labels(self) -> dict[str, list[str]]:
+        """Label ids per task in taxonomy order (damage_type: as the model's head orders them)."""
+        taxonomy = load_taxonomy()
+        return {task: list(self.model.damage_labels) if task == DAMAGE else list(taxonomy.labels(task)) for task in TASKS}
 
     def anonymize(self, texts: Sequence[str]) -> list[Any]:
         return [self.anonymizer.anonymize(text) for text in texts]
@@ -85,39 +109,61 @@ class TriagePipeline:
     def triage(self, texts: Sequence[str]) -> list[TriageDecision]:
         """Decide every text; raises the anonymizer's input error for a text it refuses."""
         anonymized = self.anonymize(texts)
-        probs = self.classifier.predict_proba([a.text for a in anonymized])
-        decisions = []
-        for i, result in enumerate(anonymized):
-            labels: dict[str, TaskDecision] = {}
-            for task in TASKS:
-                row = probs[task][i]
-                best = int(row.argmax())
-                labels[task] = TaskDecision(self.labels[task][best], float(row[best]))
-            rule, ruled = None, set()
-            if self.rules is not None:
-                changed, rule = self.rules(result.text, {t: d.label for t, d in labels.items()})
-                for task, label in changed.items():
-                    if label != labels[task].label:
-                        labels[task] = TaskDecision(label, labels[task].confidence)
-                        ruled.add(task)
-            # A task decided by a guide rule needs no review for the model's doubt about it.
-            reasons = [
-                f"{task} confidence {labels[task].confidence:.2f} below {self.thresholds[task]:.2f}"
-                for task in TASKS
-                if task not in ruled and labels[task].confidence < self.thresholds.get(task, 0.0)
-            ]
+        decisions = self.decide([a.text for a in anonymized])
+        out = []
+        for decision, result in zip(decisions, anonymized, strict=True):
             counts: dict[str, int] = {}
             for entity in result.entities:
                 counts[entity.type] = counts.get(entity.type, 0) + 1
-            decisions.append(
+            out.append(
                 TriageDecision(
-                    labels=labels,
-                    needs_review=bool(reasons),
-                    review_reasons=tuple(reasons),
-                    rule=rule,
-                    model_version=self.model_version,
+                    labels=decision.labels,
+                    needs_review=decision.needs_review,
+                    review_reasons=decision.review_reasons,
+                    explanation=decision.explanation,
+                    model_version=decision.model_version,
                     anonymized_text=result.text,
                     entity_counts=counts,
                 )
             )
-        return decisions
+        return out
+
+    def decide(self, anonymized_texts: Sequence[str]) -> list[TriageDecision]:
+        """The decisions for texts that are already anonymized (training, compare, evaluate)."""
+        texts = list(anonymized_texts)
+        if not texts:
+            return []
+        output = self.model.predict(texts)
+        return [
+            self.decide_one(text, output.damage[i], dict(zip(self.model.fact_names, output.facts[i].tolist(), strict=True)))
+            for i, text in enumerate(texts)
+        ]
+
+    def decide_one(self, text: str, damage: np.ndarray, facts: dict[str, float]) -> TriageDecision:
+        amount = estimated_amount(text)
+        best = int(damage.argmax())
+        labels = {DAMAGE: TaskDecision(self.model.damage_labels[best], float(damage[best]))}
+        held = {name: p >= 0.5 for name, p in facts.items()}
+        outcomes = self.policy.decide(held, amount)
+        distribution = self.policy.label_probabilities(facts, amount)
+        for task, outcome in outcomes.items():
+            labels[task] = TaskDecision(outcome.label, float(distribution[task].get(outcome.label, 0.0)))
+        labels = {task: labels[task] for task in TASKS}
+        reasons = tuple(
+            f"{task} confidence {labels[task].confidence:.2f} below {self.thresholds[task]:.2f}"
+            for task in TASKS
+            if labels[task].confidence < self.thresholds.get(task, 0.0)
+        )
+        explanation = {
+            "facts": {**{name: round(p, 4) for name, p in facts.items()}, AMOUNT: amount},
+            "rules": {task: outcome.rule for task, outcome in outcomes.items()},
+            "policy": self.policy.name,
+        }
+        return TriageDecision(
+            labels=labels,
+            needs_review=bool(reasons),
+            review_reasons=reasons,
+            explanation=explanation,
+            model_version=self.model_version,
+            anonymized_text=text,
+        )

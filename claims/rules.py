@@ -1,27 +1,16 @@
-"""The customer's guide rules as code: fact-based overrides of a model, and the keyword baseline.
-
-Two uses:
-
-* :func:`apply_guide_rules` takes a model's labels and the :class:`~claims.facts.ClaimFacts` of
-  the text and applies only the rules the facts CLEARLY support (an amount above 50,000 EUR at
-  the low end of its range, several injured people, a loss still going on). Each override can
-  be switched off in a :class:`RuleSet`, so its effect can be measured on dev, and the decision
-  names the rule that decided. Rules only ever move a label the way the guide demands: the
-  department towards an earlier rule of the guide's order, the urgency towards more urgent
-  ("most urgent wins") -- except "below 500 EUR -> niedrig", which only replaces ``mittel``.
-* :class:`KeywordRuleClassifier` is the "keyword rules from the guide" baseline with the
-  scikit-learn contract: the guide's typical words plus the same rules, no learning.
+"""The "keyword rules from the guide" baseline: the guide's typical words and its rules over
+facts read by regular expressions (:mod:`claims.facts`), no learning, with the scikit-learn
+contract. The product decides urgency and department with :mod:`claims.policy` on the model's
+facts; this baseline shows what keywords alone reach (``claims-triage compare``).
 
 Every table is a plain mapping so that reviewers can read the rules next to the guide.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from claims.facts import ClaimFacts, extract_facts
@@ -30,195 +19,12 @@ from claims.taxonomy import TASKS, load_taxonomy
 if TYPE_CHECKING:
     import numpy as np
 
-logger = logging.getLogger(__name__)
-
-__all__ = [
-    "RULE_NAMES",
-    "KeywordRuleClassifier",
-    "RuleDecision",
-    "RuleSet",
-    "apply_guide_rules",
-    "guide_rule_hook",
-]
+__all__ = ["KeywordRuleClassifier"]
 
 #: Thresholds of the guide, strict ("above 10,000" means > 10,000; exactly 500 is not "below 500").
 LARGE_LOSS_EUR = 50_000.0
 HIGH_URGENCY_EUR = 10_000.0
 LOW_URGENCY_EUR = 500.0
-
-# Rule names, as reported in :attr:`RuleDecision.reasons` ---------------------------------------
-LARGE_AMOUNT = "amount above 50,000 EUR -> grossschaden"
-SEVERAL_INJURED = "several injured or a death -> grossschaden"
-VEHICLE = "motor vehicle involved -> kfz"
-ONGOING = "loss still going on -> kritisch"
-INJURY = "someone injured -> kritisch"
-AMOUNT_HIGH = "amount above 10,000 EUR -> at least hoch"
-SEVERAL_INJURED_HIGH = "several injured or a death -> at least hoch"
-AMOUNT_LOW = "amount below 500 EUR -> niedrig"
-MOST_URGENT = "most urgent wins"
-
-#: Every rule name, with the RuleSet switch that enables it.
-RULE_NAMES: dict[str, str] = {
-    LARGE_AMOUNT: "large_amount_grossschaden",
-    SEVERAL_INJURED: "several_injured_grossschaden",
-    VEHICLE: "vehicle_kfz",
-    ONGOING: "ongoing_kritisch",
-    INJURY: "injury_kritisch",
-    AMOUNT_HIGH: "amount_over_10000_hoch",
-    SEVERAL_INJURED_HIGH: "several_injured_hoch",
-    AMOUNT_LOW: "amount_under_500_niedrig",
-}
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    """Which fact-based overrides :func:`apply_guide_rules` may apply.
-
-    The defaults are the rules whose facts were precise on the shipped corpus; the two that are
-    off need facts the extractor cannot read reliably (when an injury happened; whether the
-    vehicle is the damaged object or only mentioned).
-    """
-
-    large_amount_grossschaden: bool = field(
-        default=True, metadata={"help": "department rule 1: an amount clearly above 50,000 EUR -> grossschaden"}
-    )
-    several_injured_grossschaden: bool = field(
-        default=True, metadata={"help": "department rule 1: two or more injured people or a death -> grossschaden"}
-    )
-    vehicle_kfz: bool = field(
-        default=False,
-        metadata={
-            "help": "department rule 2: a motor vehicle is named -> kfz (off: a mention is not the damaged object)"
-        },
-    )
-    ongoing_kritisch: bool = field(
-        default=True, metadata={"help": "urgency: water still running, fire still burning, rain coming in -> kritisch"}
-    )
-    injury_kritisch: bool = field(
-        default=False,
-        metadata={"help": "urgency: someone hurt -> kritisch (off: an injury reported later is hoch or mittel)"},
-    )
-    amount_over_10000_hoch: bool = field(
-        default=True, metadata={"help": "urgency: an amount clearly above 10,000 EUR -> at least hoch"}
-    )
-    several_injured_hoch: bool = field(
-        default=True, metadata={"help": "urgency: several injured or a death -> at least hoch"}
-    )
-    amount_under_500_niedrig: bool = field(
-        default=True,
-        metadata={
-            "help": "urgency: estimated total below 500 EUR and nothing urgent -> niedrig (replaces mittel only)"
-        },
-    )
-
-    @classmethod
-    def none(cls) -> RuleSet:
-        """Every override off (the model's labels pass through)."""
-        return cls(**{f.name: False for f in fields(cls)})
-
-    @classmethod
-    def only(cls, *names: str) -> RuleSet:
-        """Only the named switches on; ``ValueError`` naming an unknown switch and the allowed ones."""
-        allowed = [f.name for f in fields(cls)]
-        unknown = [n for n in names if n not in allowed]
-        if unknown:
-            raise ValueError(f"unknown rule switch(es) {unknown}; allowed: {allowed}")
-        return cls(**{name: name in names for name in allowed})
-
-
-@dataclass(frozen=True)
-class RuleDecision:
-    """Labels after the guide rules, and which rule decided each changed (or defended) label.
-
-    ``reasons`` maps a task to the rule that decided it: the rule that changed the model's label,
-    or "most urgent wins" when a rule pointed to a less urgent label and the model's was kept.
-    ``fired`` lists every enabled rule whose facts held, in the order they were checked.
-    """
-
-    labels: Mapping[str, str]
-    reasons: Mapping[str, str] = field(default_factory=dict)
-    fired: tuple[str, ...] = ()
-    changed: tuple[str, ...] = ()
-
-    @property
-    def rule(self) -> str | None:
-        """The rule that decided: the department's if any, else the urgency's, else ``None``."""
-        return self.reasons.get("department") or self.reasons.get("urgency")
-
-    @property
-    def urgency(self) -> str:
-        return self.labels["urgency"]
-
-    @property
-    def department(self) -> str:
-        return self.labels["department"]
-
-
-def apply_guide_rules(facts: ClaimFacts, predicted: Mapping[str, str], rules: RuleSet | None = None) -> RuleDecision:
-    """Apply the guide's fact-based rules to a model's ``predicted`` labels (see the module doc).
-
-    ``predicted`` needs ``urgency`` and ``department``; other tasks pass through unchanged.
-    Unknown label ids raise ``LookupError``.
-    """
-    rules = rules or RuleSet()
-    taxonomy = load_taxonomy()
-    urgency_task, department_task = taxonomy["urgency"], taxonomy["department"]
-    labels = dict(predicted)
-    reasons: dict[str, str] = {}
-    fired: list[str] = []
-
-    # Department: the guide's order, first rule that fits decides; only earlier rules override.
-    department = labels["department"]
-    position = department_task.index(department)
-    department_rules = (
-        (LARGE_AMOUNT, rules.large_amount_grossschaden and facts.amount_clearly_above(LARGE_LOSS_EUR), "grossschaden"),
-        (SEVERAL_INJURED, rules.several_injured_grossschaden and facts.several_injured_or_death, "grossschaden"),
-        (VEHICLE, rules.vehicle_kfz and facts.vehicle_involved, "kfz"),
-    )
-    for name, holds, target in department_rules:
-        if holds:
-            fired.append(name)
-            if department_task.index(target) < position and "department" not in reasons:
-                labels["department"] = target
-                reasons["department"] = name
-
-    # Urgency: most urgent wins; raising rules first, then the single lowering rule.
-    urgency = labels["urgency"]
-    level = urgency_task.index(urgency)
-    raising = (
-        (ONGOING, rules.ongoing_kritisch and facts.ongoing, "kritisch"),
-        (INJURY, rules.injury_kritisch and facts.injury, "kritisch"),
-        (AMOUNT_HIGH, rules.amount_over_10000_hoch and facts.amount_clearly_above(HIGH_URGENCY_EUR), "hoch"),
-        (SEVERAL_INJURED_HIGH, rules.several_injured_hoch and facts.several_injured_or_death, "hoch"),
-    )
-    best: tuple[int, str] | None = None
-    for name, holds, target in raising:
-        if holds:
-            fired.append(name)
-            if best is None or urgency_task.index(target) < best[0]:
-                best = (urgency_task.index(target), name)
-    if best is not None and best[0] < level:
-        labels["urgency"] = urgency_task.ids[best[0]]
-        reasons["urgency"] = best[1]
-    elif best is None and rules.amount_under_500_niedrig and _clearly_minor(facts):
-        fired.append(AMOUNT_LOW)
-        if urgency == "mittel":
-            labels["urgency"] = "niedrig"
-            reasons["urgency"] = AMOUNT_LOW
-        elif level < urgency_task.index("mittel"):
-            reasons["urgency"] = MOST_URGENT
-
-    changed = tuple(task for task in labels if labels[task] != predicted[task])
-    if changed:
-        logger.debug("guide rules changed %s", ", ".join(changed))
-    return RuleDecision(labels=labels, reasons=reasons, fired=tuple(fired), changed=changed)
-
-
-def _clearly_minor(facts: ClaimFacts) -> bool:
-    """Below 500 EUR in total, and no fact that any urgency rule of the guide would raise."""
-    urgent = facts.injury or facts.ongoing or facts.several_injured_or_death
-    return facts.amount_clearly_below(LOW_URGENCY_EUR) and not urgent
-
 
 # ---------------------------------------------------------------------------------------------
 # Keyword baseline
@@ -530,15 +336,3 @@ class KeywordRuleClassifier:
         if facts.business_policyholder:
             return "gewerbe"
         return GUIDE_DEFAULTS["department"] or "sach_privat"
-
-
-def guide_rule_hook(
-    rules: RuleSet | None = None,
-) -> Callable[[str, dict[str, str]], tuple[dict[str, str], str | None]]:
-    """The rules as the pipeline's hook: ``(text, labels) -> (labels after the rules, rule name)``."""
-
-    def hook(text: str, labels: dict[str, str]) -> tuple[dict[str, str], str | None]:
-        decision = apply_guide_rules(extract_facts(text), labels, rules)
-        return dict(decision.labels), decision.rule
-
-    return hook

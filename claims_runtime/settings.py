@@ -31,6 +31,12 @@ class RuntimeSettings(BaseSettings):
 
     use_pii_model: bool = Field(default=True, description="Run the PII model beside the pattern recognizers.")
 
+    policy: Path | None = Field(
+        default=None,
+        description="Policy file deciding urgency and department from facts; default: the guide "
+        "(claims/policy/guide.yaml). Changing it changes decisions without retraining.",
+    )
+
     @property
     def encoder_path(self) -> Path:
         return self.encoder_dir or self.cache_dir / "multilingual-e5-small"

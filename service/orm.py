@@ -41,7 +41,7 @@ class Claim(Base):
     external_ref: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     anonymized_text: Mapped[str] = mapped_column(Text)
     entity_counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # The pipeline's decision (model + guide rules), never changed afterwards.
+    # The pipeline's decision (model + facts + policy), never changed afterwards.
     predicted_damage_type: Mapped[str] = mapped_column(String(32))
     predicted_urgency: Mapped[str] = mapped_column(String(32))
     predicted_department: Mapped[str] = mapped_column(String(32))
@@ -50,7 +50,8 @@ class Claim(Base):
     confidence_department: Mapped[float] = mapped_column(Float)
     needs_review: Mapped[bool] = mapped_column(Boolean)
     review_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
-    rule: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Fact probabilities, amount and the policy rules that decided (None only for rows from before 0002).
+    explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     model_version: Mapped[str] = mapped_column(String(64), index=True)
     # The labels in force: the prediction until a clerk decides, then the clerk's.
     damage_type: Mapped[str] = mapped_column(String(32), index=True)

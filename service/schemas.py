@@ -87,6 +87,15 @@ class FinalLabels(BaseModel):
     department: str
 
 
+class Explanation(BaseModel):
+    """Why: each fact's probability (``amount_eur``: the estimated damage in EUR or null) and the
+    id of the policy rule that decided each derived label (``claims/policy/guide.yaml``)."""
+
+    facts: dict[str, float | None]
+    rules: dict[str, str]
+    policy: str | None = None
+
+
 class ClaimDecision(BaseModel):
     """What the intake system gets back: where the claim goes and whether a clerk must look."""
 
@@ -103,7 +112,11 @@ class ClaimDecision(BaseModel):
                     "department": {"label": "sach_privat", "confidence": 0.95},
                     "needs_review": True,
                     "review_reasons": ["urgency confidence 0.74 below 0.81"],
-                    "rule": None,
+                    "explanation": {
+                        "facts": {"loss_ongoing": 0.91, "person_injured": 0.02, "amount_eur": 4800.0},
+                        "rules": {"urgency": "kritisch.loss_ongoing", "department": "sach_privat.everything_else"},
+                        "policy": "guide",
+                    },
                     "model_version": "triage-e5-lora-2",
                     "review_state": "needs_review",
                     "final": None,
@@ -123,7 +136,9 @@ class ClaimDecision(BaseModel):
     department: LabelOut
     needs_review: bool
     review_reasons: list[str]
-    rule: str | None = Field(description="The guide rule that decided a label, if any.")
+    explanation: Explanation | None = Field(
+        description="The facts the model read and the policy rule that decided urgency and department."
+    )
     model_version: str
     review_state: ReviewState
     final: FinalLabels | None = Field(description="The clerk's labels once reviewed.")
@@ -209,7 +224,9 @@ class ActiveModel(BaseModel):
     model_version: str
     labels: dict[str, list[str]]
     thresholds: dict[str, float]
-    rules: list[str]
+    policy: str = Field(description="Name of the policy deciding urgency and department (CLAIMS_POLICY).")
+    rules: dict[str, list[str]] = Field(description="The policy's rule ids per task, in the order they are tried.")
+    facts: list[str] = Field(description="The facts the model reads.")
 
 
 class Problem(BaseModel):

@@ -82,7 +82,7 @@ def create_claim(
         confidence_department=labels["department"].confidence,
         needs_review=decision.needs_review,
         review_reasons=list(decision.review_reasons),
-        rule=decision.rule,
+        explanation=decision.explanation,
         model_version=decision.model_version,
         damage_type=labels["damage_type"].label,
         urgency=labels["urgency"].label,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from service.orm import Claim, ClaimReview
-from service.schemas import ClaimDecision, ClaimDetail, FinalLabels, LabelOut, ReviewOut
+from service.schemas import ClaimDecision, ClaimDetail, Explanation, FinalLabels, LabelOut, ReviewOut
 
 
 def utc(value: datetime | None) -> datetime | None:
@@ -26,7 +26,7 @@ def claim_decision(claim: Claim) -> ClaimDecision:
         department=LabelOut(label=claim.predicted_department, confidence=claim.confidence_department),
         needs_review=claim.needs_review,
         review_reasons=list(claim.review_reasons),
-        rule=claim.rule,
+        explanation=Explanation.model_validate(claim.explanation) if claim.explanation is not None else None,
         model_version=claim.model_version,
         review_state=claim.review_state,  # type: ignore[arg-type]
         final=FinalLabels(damage_type=claim.damage_type, urgency=claim.urgency, department=claim.department)

@@ -21,27 +21,29 @@ def compare(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a Markdown table."),
 ) -> None:
     """Fit majority, keyword rules, TF-IDF + LR and frozen e5 + LR on anonymized train, score all
-    of them and the triage model (with its kept guide rules) on the anonymized split."""
-    from claims.anonymizer import Anonymizer
+    of them and the triage model (facts + policy) on the same anonymized split."""
+    from tqdm import tqdm
+
     from claims.encoder import embed, load_encoder
     from claims.metrics import evaluate_predictions
     from claims.records import read_labeled
     from claims_runtime.pipeline import build_pipeline
     from training.baselines import EmbeddingLogRegBaseline, KeywordRuleClassifier, MajorityBaseline, TfidfLogRegBaseline
-    from triage_cli.train import anonymized_texts
 
     settings = RuntimeSettings()
     try:
         train_claims = read_labeled(data / "train.jsonl")
         eval_claims = read_labeled(data / f"{split}.jsonl")
-        anonymizer = Anonymizer.build(settings.encoder_path)
         pipeline = build_pipeline(model)
         tokenizer, encoder = load_encoder(settings.encoder_path)
     except (ClaimsError, OSError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
-    train_texts = anonymized_texts(anonymizer, train_claims)
-    eval_texts = anonymized_texts(anonymizer, eval_claims)
+    def anonymized(claims: list[Any]) -> list[str]:
+        return [pipeline.anonymize([c.text])[0].text for c in tqdm(claims, desc="anonymizing", unit="claim")]
+
+    train_texts = anonymized(train_claims)
+    eval_texts = anonymized(eval_claims)
     train_labels = {t: [c.labels[t] for c in train_claims] for t in TASKS}
 
     def e5(texts: list[str]):  # type: ignore[no-untyped-def]
@@ -60,10 +62,8 @@ def compare(
         typer.echo(f"fitting {name} ...", err=True)
         predictions = baseline.fit(train_texts, train_labels).predict(eval_texts)
         rows[name] = evaluate_predictions(eval_claims, predictions)
-    decisions = []
-    for start in range(0, len(eval_claims), 16):
-        decisions += pipeline.triage([c.text for c in eval_claims[start : start + 16]])
-    rows[f"triage model ({pipeline.model_version}) + kept rules"] = evaluate_predictions(
+    decisions = pipeline.decide(eval_texts)
+    rows[f"triage model ({pipeline.model_version}): facts + {pipeline.policy.name} policy"] = evaluate_predictions(
         eval_claims, {t: [d.label(t) for d in decisions] for t in TASKS}
     )
     if as_json:

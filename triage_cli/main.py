@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from triage_cli import anonymize, compare, data, encoder, evaluate, score, serve, train, train_ensemble, train_pii
+from triage_cli import anonymize, compare, data, encoder, evaluate, score, serve, train, train_pii
 
 app = typer.Typer(
     name="claims-triage",
@@ -21,7 +21,6 @@ app.command("anonymize")(anonymize.anonymize)
 app.command("anonymize-eval")(anonymize.anonymize_eval)
 app.command("train-pii")(train_pii.train_pii)
 app.command("train")(train.train)
-app.command("train-ensemble")(train_ensemble.train_ensemble)
 app.command("score")(score.score)
 app.command("evaluate")(evaluate.evaluate)
 app.command("compare")(compare.compare)

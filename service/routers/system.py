@@ -56,7 +56,9 @@ def active_model(
     pipeline = state.triager.pipeline
     return ActiveModel(
         model_version=pipeline.model_version,
-        labels={task: list(labels) for task, labels in pipeline.labels.items()},
+        labels=pipeline.labels,
         thresholds=dict(pipeline.thresholds),
-        rules=list(pipeline.rule_names),
+        policy=pipeline.policy.name,
+        rules={task: [r.id for r in (*p.rules, p.default)] for task, p in pipeline.policy.tasks.items()},
+        facts=list(pipeline.model.fact_names),
     )
