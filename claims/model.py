@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 SCHEMA_VERSION = 2
 DAMAGE = "damage_type"
 Truncation = Literal["head", "head_tail"]
+AmountSource = Literal["extractor", "model", "extractor_then_model"]
 
 
 class ModelLoadError(ClaimsError, ValueError):
@@ -55,6 +56,9 @@ class TriageConfig:
     #: Calibration: one temperature for the damage_type softmax, one per fact sigmoid (chosen on dev).
     damage_temperature: float = 1.0
     fact_temperatures: dict[str, float] = field(default_factory=dict)
+    #: Where the policy's amount comes from: the text's figures (claims.facts), the model's amount
+    #: heads, or the figures and the heads where the text has none (chosen on dev by the recipe).
+    amount_source: AmountSource = "extractor_then_model"
     #: The transformer's weight in the damage_type mix with ``lexical/`` (1.0: no lexical model).
     lexical_weight: float = 1.0
     #: Review thresholds per task on the decision's confidence (chosen on dev).
@@ -74,6 +78,8 @@ class TriageConfig:
             raise ValueError(f"head_share={self.head_share} must be in (0, 1]")
         if self.max_length < 16:
             raise ValueError(f"max_length={self.max_length} must be at least 16")
+        if self.amount_source not in ("extractor", "model", "extractor_then_model"):
+            raise ValueError(f"amount_source={self.amount_source!r} is not extractor, model or extractor_then_model")
         if not 0.0 <= self.lexical_weight <= 1.0:
             raise ValueError(f"lexical_weight={self.lexical_weight} must be in [0, 1]")
 
@@ -96,12 +102,35 @@ class TriageConfig:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
+#: The amount heads: is an amount given, and is it >= 500, > 10,000, > 50,000 EUR (the guide's thresholds).
+AMOUNT_OUTPUTS = ("amount_known", "amount_ge_500", "amount_gt_10000", "amount_gt_50000")
+
+
+def amount_targets(amounts: list[float | None]) -> np.ndarray:
+    """Training targets of the amount heads from annotated amounts (None: no amount given)."""
+    rows = [
+        [0.0, 0.0, 0.0, 0.0] if a is None else [1.0, float(a >= 500), float(a > 10_000), float(a > 50_000)]
+        for a in amounts
+    ]
+    return np.array(rows, dtype=np.float32).reshape(len(amounts), len(AMOUNT_OUTPUTS))
+
+
+def amount_from_heads(probs: np.ndarray) -> float | None:
+    """A representative amount in the band the amount heads point to (None: no amount given)."""
+    known, ge_500, gt_10k, gt_50k = (float(p) >= 0.5 for p in probs)
+    if not known:
+        return None
+    return 75_000.0 if gt_50k else 20_000.0 if gt_10k else 2_000.0 if ge_500 else 200.0
+
+
 @dataclass(frozen=True)
 class ModelOutput:
-    """Calibrated probabilities: ``damage`` (n x damage labels), ``facts`` (n x facts)."""
+    """Calibrated probabilities: ``damage`` (n x damage labels), ``facts`` (n x facts) and
+    ``amount`` (n x :data:`AMOUNT_OUTPUTS`)."""
 
     damage: np.ndarray
     facts: np.ndarray
+    amount: np.ndarray
 
 
 class TriageModel(nn.Module):
@@ -116,7 +145,11 @@ class TriageModel(nn.Module):
         hidden = encoder.config.hidden_size
         self.dropout = nn.Dropout(config.head_dropout)
         self.heads = nn.ModuleDict(
-            {"damage": nn.Linear(hidden, len(config.damage_labels)), "facts": nn.Linear(hidden, len(config.facts))}
+            {
+                "damage": nn.Linear(hidden, len(config.damage_labels)),
+                "facts": nn.Linear(hidden, len(config.facts)),
+                "amount": nn.Linear(hidden, len(AMOUNT_OUTPUTS)),
+            }
         )
 
     @property
@@ -126,6 +159,10 @@ class TriageModel(nn.Module):
     @property
     def fact_names(self) -> list[str]:
         return self.config.facts
+
+    @property
+    def amount_source(self) -> str:
+        return self.config.amount_source
 
     # --- building -------------------------------------------------------------------------------
     @classmethod
@@ -218,7 +255,7 @@ class TriageModel(nn.Module):
 
     @torch.inference_mode()
     def logits(self, texts: list[str], batch_size: int = 16) -> dict[str, np.ndarray]:
-        """Raw logits (``damage``, ``facts``) for (anonymized) texts, in batches of similar token
+        """Raw logits (``damage``, ``facts``, ``amount``) for (anonymized) texts, in batches of similar token
         count (little padding), returned in input order."""
         self.eval()
         ids = [self.token_ids(t) for t in texts]
@@ -226,6 +263,7 @@ class TriageModel(nn.Module):
         out = {
             "damage": np.zeros((len(texts), len(self.config.damage_labels)), dtype=np.float32),
             "facts": np.zeros((len(texts), len(self.config.facts)), dtype=np.float32),
+            "amount": np.zeros((len(texts), len(AMOUNT_OUTPUTS)), dtype=np.float32),
         }
         for start in range(0, len(order), batch_size):
             chunk = order[start : start + batch_size]
@@ -241,7 +279,7 @@ class TriageModel(nn.Module):
             w = self.config.lexical_weight
             damage = w * damage + (1.0 - w) * self.lexical.predict_proba(texts)[DAMAGE]
         temps = np.array([self.config.fact_temperatures.get(f, 1.0) for f in self.config.facts], dtype=np.float32)
-        return ModelOutput(damage=damage, facts=sigmoid(logits["facts"] / temps))
+        return ModelOutput(damage=damage, facts=sigmoid(logits["facts"] / temps), amount=sigmoid(logits["amount"]))
 
     def predict(self, texts: list[str], batch_size: int = 16) -> ModelOutput:
         """Calibrated damage_type and fact probabilities for anonymized texts."""

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from claims.facts import extract_facts
-from claims.model import DAMAGE, ModelOutput
+from claims.model import DAMAGE, ModelOutput, amount_from_heads
 from claims.policy import AMOUNT, Policy
 from claims.taxonomy import TASKS, load_taxonomy
 
@@ -33,6 +33,9 @@ class FactReader(Protocol):
 
     @property
     def fact_names(self) -> Sequence[str]: ...
+
+    @property
+    def amount_source(self) -> str: ...
 
     def predict(self, texts: list[str]) -> ModelOutput: ...
 
@@ -75,9 +78,15 @@ class TriageDecision:
         }
 
 
-def estimated_amount(text: str) -> float | None:
-    """The estimated damage in EUR that the policy's amount rules read (None without one)."""
-    return extract_facts(text).estimated_amount_eur
+def estimated_amount(text: str, heads: np.ndarray | None, source: str) -> float | None:
+    """The estimated damage in EUR that the policy's amount rules read (None without one): the
+    text's figures, the model's amount heads, or the figures and the heads where there are none."""
+    if source == "model" and heads is not None:
+        return amount_from_heads(heads)
+    found = extract_facts(text).estimated_amount_eur
+    if found is None and source == "extractor_then_model" and heads is not None:
+        return amount_from_heads(heads)
+    return found
 
 
 class TriagePipeline:
@@ -135,12 +144,16 @@ class TriagePipeline:
             return []
         output = self.model.predict(texts)
         return [
-            self.decide_one(text, output.damage[i], dict(zip(self.model.fact_names, output.facts[i].tolist(), strict=True)))
+            self.decide_one(
+                text,
+                output.damage[i],
+                dict(zip(self.model.fact_names, output.facts[i].tolist(), strict=True)),
+                estimated_amount(text, output.amount[i], self.model.amount_source),
+            )
             for i, text in enumerate(texts)
         ]
 
-    def decide_one(self, text: str, damage: np.ndarray, facts: dict[str, float]) -> TriageDecision:
-        amount = estimated_amount(text)
+    def decide_one(self, text: str, damage: np.ndarray, facts: dict[str, float], amount: float | None) -> TriageDecision:
         best = int(damage.argmax())
         labels = {DAMAGE: TaskDecision(self.model.damage_labels[best], float(damage[best]))}
         held = {name: p >= 0.5 for name, p in facts.items()}

@@ -130,7 +130,10 @@ def test_training_loop_learns_damage_and_facts(tiny_encoder_dir: Path) -> None:
         return score
 
     args = TrainingArguments(epochs=8, batch_size=4, learning_rate=1e-2, head_learning_rate=1e-1, patience=8, class_weighting=False)
-    model, result = train_triage(texts, damage, facts, tiny_encoder_dir, scorer, args, TriageConfig(max_length=16, lora_r=2, lora_alpha=4))
+    amounts = [None] * 8 + [12_000.0] * 8
+    model, result = train_triage(
+        texts, damage, facts, amounts, tiny_encoder_dir, scorer, args, TriageConfig(max_length=16, lora_r=2, lora_alpha=4)
+    )
     assert len(result.history) == len(seen) == 8
     assert result.best_epoch == 1 + int(np.argmax([np.mean(list(s.values())) for s in seen]))
     out = model.predict(["der Sturm hat ein Dach", "water water Wasser"])
@@ -138,4 +141,4 @@ def test_training_loop_learns_damage_and_facts(tiny_encoder_dir: Path) -> None:
     j = names.index("loss_ongoing")
     assert out.facts[0, j] < 0.5 < out.facts[1, j]
     with pytest.raises(ValueError, match="fact matrix"):
-        train_triage(texts, damage, facts[:, :3], tiny_encoder_dir, scorer, args)
+        train_triage(texts, damage, facts[:, :3], amounts, tiny_encoder_dir, scorer, args)

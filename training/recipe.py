@@ -8,7 +8,8 @@ complete model bundle into a NEW directory, in one fixed order:
 4. calibrate on dev: the damage_type temperature, then one temperature per fact;
 5. the lexical damage_type model: fitted on train, its mix weight chosen on dev (dropped when the
    transformer alone is best);
-6. review thresholds per task on dev, from the confidences the pipeline itself computes;
+6. where the policy's amount comes from (the text's figures, the amount heads, or both), then the
+   review thresholds per task, from the confidences the pipeline itself computes, both on dev;
 7. save into a temporary directory beside the target, then rename (a bundle is never edited in
    place), recording recipe, data sha256, PII-tagger hash, library version and commit.
 
@@ -35,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from claims import __version__
 from claims.errors import ClaimsError
-from claims.model import DAMAGE, TriageConfig, TriageModel
+from claims.model import DAMAGE, AmountSource, TriageConfig, TriageModel
 from claims.pipeline import TriagePipeline
 from claims.policy import load_policy
 from claims.policy.annotations import derived_labels, read_fact_file
@@ -45,6 +46,9 @@ from training.calibration import choose_threshold, fit_binary_temperature, fit_t
 from training.trainer import TrainingArguments, train_triage
 
 logger = logging.getLogger(__name__)
+
+#: Tried in this order; ties keep the earlier one.
+AMOUNT_SOURCES: tuple[AmountSource, ...] = ("extractor_then_model", "extractor", "model")
 
 
 class RecipeError(ClaimsError, ValueError):
@@ -112,9 +116,10 @@ def git_commit(cwd: Path) -> str:
         return "unknown"
 
 
-def load_split(recipe: Recipe, split: str) -> tuple[list[LabeledClaim], np.ndarray, list[str]]:
-    """Claims of a split, their fact matrix (columns = the schema's boolean facts) and check that
-    each claim's urgency and department are what the default policy derives from its facts."""
+def load_split(recipe: Recipe, split: str) -> tuple[list[LabeledClaim], np.ndarray, list[float | None]]:
+    """Claims of a split, their fact matrix (columns = the schema's boolean facts), annotated
+    amounts, and a check that each claim's urgency and department are what the default policy
+    derives from its facts."""
     claims = read_labeled(recipe.data_dir / f"{split}.jsonl")
     facts = read_fact_file(recipe.facts_dir / f"{split}.jsonl")
     missing = [c.id for c in claims if c.id not in facts]
@@ -126,7 +131,7 @@ def load_split(recipe: Recipe, split: str) -> tuple[list[LabeledClaim], np.ndarr
     drifted = [c.id for c in claims if derived_labels(facts[c.id], policy) != {t: c.labels[t] for t in ("urgency", "department")}]
     if drifted:
         raise RecipeError(f"{len(drifted)} {split} claims have labels their facts do not give (first: {drifted[0]})")
-    return claims, matrix, names
+    return claims, matrix, [facts[c.id].amount_eur for c in claims]
 
 
 def run_recipe(
@@ -147,7 +152,8 @@ def run_recipe(
     args = TrainingArguments(**recipe.training)
     config = TriageConfig(**recipe.model.model_dump(), model_version=recipe.version)
 
-    train_claims, train_facts, names = load_split(recipe, "train")
+    names = config.facts
+    train_claims, train_facts, train_amounts = load_split(recipe, "train")
     dev_claims, dev_facts, _ = load_split(recipe, "dev")
     logger.info("anonymizing %d train and %d dev claims", len(train_claims), len(dev_claims))
     train_texts = anonymize([c.text for c in train_claims])
@@ -163,7 +169,14 @@ def run_recipe(
         return {t: float(np.mean([d.label(t) == g for d, g in zip(decisions, dev_gold[t], strict=True)])) for t in TASKS}
 
     model, result = train_triage(
-        train_texts, [c.labels[DAMAGE] for c in train_claims], train_facts, encoder_dir, dev_accuracy, args, config
+        train_texts,
+        [c.labels[DAMAGE] for c in train_claims],
+        train_facts,
+        train_amounts,
+        encoder_dir,
+        dev_accuracy,
+        args,
+        config,
     )
     cfg = model.config
 
@@ -187,6 +200,14 @@ def run_recipe(
         cfg.lexical_weight = max(float(w) for w, acc in lexical_table.items() if acc == best)  # ties: less lexical
         if cfg.lexical_weight >= 1.0:
             model.lexical = None
+
+    # Where the amount comes from: the source whose policy decisions are best on dev.
+    amount_table: dict[str, float] = {}
+    for source in AMOUNT_SOURCES:
+        cfg.amount_source = source
+        scores = dev_accuracy(model)
+        amount_table[source] = (scores["urgency"] + scores["department"]) / 2
+    cfg.amount_source = max(AMOUNT_SOURCES, key=lambda s: amount_table[s])
 
     # Review thresholds on the confidences the pipeline computes.
     decisions = decide(model).decide(dev_texts)
@@ -225,6 +246,7 @@ def run_recipe(
             "facts": fact_acc,
         },
         "lexical_dev_accuracy": lexical_table,
+        "amount_source_dev_accuracy": amount_table,
         "args": asdict(args),
     }
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,7 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from claims.model import TriageConfig, TriageModel
+from claims.model import TriageConfig, TriageModel, amount_targets
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +98,7 @@ def train_triage(
     train_texts: list[str],
     train_damage: Sequence[str],
     train_facts: np.ndarray,
+    train_amounts: Sequence[float | None],
     encoder_dir: Path,
     dev_scorer: DevScorer,
     args: TrainingArguments | None = None,
@@ -113,10 +114,12 @@ def train_triage(
         raise ValueError(f"fact matrix has shape {train_facts.shape}, expected {(len(train_texts), len(cfg.facts))}")
     damage_targets = torch.tensor([cfg.damage_labels.index(x) for x in train_damage])
     fact_targets = torch.tensor(train_facts, dtype=torch.float32)
+    money_targets = torch.tensor(amount_targets(list(train_amounts)))
     damage_loss = nn.CrossEntropyLoss(
         weight=class_weights(train_damage, cfg.damage_labels) if args.class_weighting else None
     )
     fact_loss = nn.BCEWithLogitsLoss(pos_weight=fact_pos_weights(train_facts, args.max_fact_pos_weight))
+    money_loss = nn.BCEWithLogitsLoss()
     adapter_params = [p for p in model.encoder.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(
         [
@@ -145,8 +148,10 @@ def train_triage(
             inputs = model.pad([token_ids[i] for i in batch])
             with torch.autocast("cpu", dtype=torch.bfloat16) if use_bf16 else nullcontext():
                 logits = model(**inputs)
-            loss = damage_loss(logits["damage"].float(), damage_targets[batch]) + args.fact_loss_weight * fact_loss(
-                logits["facts"].float(), fact_targets[batch]
+            loss = (
+                damage_loss(logits["damage"].float(), damage_targets[batch])
+                + args.fact_loss_weight * fact_loss(logits["facts"].float(), fact_targets[batch])
+                + money_loss(logits["amount"].float(), money_targets[batch])
             )
             optimizer.zero_grad()
             loss.backward()
