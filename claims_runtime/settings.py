@@ -25,7 +25,7 @@ class RuntimeSettings(BaseSettings):
     )
 
     model_dir: Path = Field(
-        default_factory=lambda: Path(__file__).resolve().parents[1] / "models" / "triage-e5-lora",
+        default_factory=lambda: Path(__file__).resolve().parents[1] / "models" / "triage-facts-1",
         description="The triage model used by score, evaluate and the service.",
     )
 

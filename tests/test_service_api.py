@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -38,6 +39,26 @@ def test_keys_and_roles(api: Api) -> None:
     assert api.client.get("/v1/audit/metrics", headers=api.headers("auditor")).status_code == 200
     active = api.client.get("/v1/models/active", headers=api.headers("intake")).json()
     assert active["model_version"] == "tiny-1" and active["labels"]["urgency"][0] == "kritisch"
+    assert active["policy"] == "guide" and active["rules"]["department"][-1] == "sach_privat.everything_else"
+    assert "person_injured" in active["facts"]
+
+
+def test_policy_setting_changes_decisions_without_retraining(tiny_model_dir: Path, tiny_encoder_dir: Path) -> None:
+    """CLAIMS_POLICY selects another policy file: the same model, other rules, other decisions."""
+    from claims_runtime.pipeline import build_pipeline
+    from claims_runtime.settings import RuntimeSettings
+
+    narrow = Path(__file__).resolve().parents[1] / "policies" / "acute-injuries-only.yaml"
+    common = {"model_dir": tiny_model_dir, "encoder_dir": tiny_encoder_dir, "use_pii_model": False}
+    guide = build_pipeline(settings=RuntimeSettings(**common))
+    insurer = build_pipeline(settings=RuntimeSettings(policy=narrow, **common))
+    assert insurer.policy.name == "acute-injuries-only" and guide.policy.name == "guide"
+    facts = {name: 0.0 for name in guide.model.fact_names} | {"person_injured": 0.97, "insured_injured": 0.96}
+    damage = np.full(len(guide.model.damage_labels), 0.1)
+    as_guide = guide.decide_one("Sturz vor drei Wochen", damage, facts, None)
+    as_insurer = insurer.decide_one("Sturz vor drei Wochen", damage, facts, None)
+    assert as_guide.label("urgency") == "kritisch" and as_guide.rules["urgency"] == "kritisch.person_injured"
+    assert as_insurer.label("urgency") == "hoch" and as_insurer.rules["urgency"] == "hoch.person_injured_later"
 
 
 def test_revoked_key_is_refused(api: Api, settings: ServiceSettings) -> None:

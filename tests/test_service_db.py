@@ -3,6 +3,7 @@ concurrency, reviews with history and conflicts, the review queue, and the audit
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -40,10 +41,42 @@ def test_migrations_apply_and_revert_cleanly(db_url: str) -> None:
     engine.dispose()
 
 
+def test_a_rule_stored_before_explanations_survives_upgrade_and_downgrade(db_url: str) -> None:
+    engine = db.make_engine(db_url)
+    db.upgrade(engine, "0001")
+    columns = (
+        "id, created_at, anonymized_text, entity_counts, predicted_damage_type, predicted_urgency, "
+        "predicted_department, confidence_damage_type, confidence_urgency, confidence_department, needs_review, "
+        "review_reasons, rule, model_version, damage_type, urgency, department, urgency_rank, review_state, review_count"
+    )
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                f"INSERT INTO claims ({columns}) VALUES ('c-1', '2026-11-30 10:00:00', 'Sturm', '{{}}', 'sturm_hagel', "
+                "'hoch', 'sach_privat', 0.9, 0.9, 0.9, false, '[]', 'amount above 10,000 EUR -> at least hoch', "
+                "'triage-e5-lora-2', 'sturm_hagel', 'hoch', 'sach_privat', 1, 'auto_routed', 0)"
+            )
+        )
+    db.upgrade(engine)
+    with engine.connect() as connection:
+        (explanation,) = connection.execute(text("SELECT explanation FROM claims WHERE id = 'c-1'")).one()
+    stored = json.loads(explanation) if isinstance(explanation, str) else explanation
+    assert stored == {"facts": {}, "rules": {"legacy": "amount above 10,000 EUR -> at least hoch"}}
+    assert "rule" not in {c["name"] for c in inspect(engine).get_columns("claims")}
+    db.downgrade(engine, "0001")
+    with engine.connect() as connection:
+        (rule,) = connection.execute(text("SELECT rule FROM claims WHERE id = 'c-1'")).one()
+    assert rule == "amount above 10,000 EUR -> at least hoch"
+    db.downgrade(engine)
+    engine.dispose()
+
+
 def test_intake_stores_only_anonymized_text(api: Api) -> None:
     body = api.post_claim("Wasser im Keller, Herr Koch, Tel. 0721 556 23 10", channel="phone", external_ref="INT-1")
     assert body["model_version"] == "tiny-1"
-    assert {"damage_type", "urgency", "department", "needs_review", "review_reasons", "rule"} <= set(body)
+    assert {"damage_type", "urgency", "department", "needs_review", "review_reasons", "explanation"} <= set(body)
+    assert set(body["explanation"]["rules"]) == {"urgency", "department"}  # type: ignore[index]
+    assert "person_injured" in body["explanation"]["facts"]  # type: ignore[index]
     assert 0 <= body["damage_type"]["confidence"] <= 1  # type: ignore[index]
     detail = api.client.get(f"/v1/claims/{body['id']}", headers=api.headers("clerk")).json()
     assert "0721" not in detail["anonymized_text"] and "<PHONE_NUMBER_1>" in detail["anonymized_text"]
