@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from claims.taxonomy import TASKS
-from tests.ray_cluster import local_cluster
+from claims_runtime.ray_cluster import local_cluster
 
 REPO = Path(__file__).resolve().parents[1]
 CLI = str(Path(sys.executable).with_name("claims-triage"))

@@ -1,5 +1,5 @@
-"""A real two-node Ray cluster on loopback for the tests of ``score --engine ray``: a head and a
-second node, each a ``ray start --block`` child of the test session with one CPU and small memory
+"""A real two-node Ray cluster on loopback, for the tests and the benchmark of ``score --engine
+ray`` (and to try a cluster on one machine): a head and a second node, each a ``ray start --block`` child of the test session with one CPU and small memory
 (a 2-core CI box), token authentication with a fresh token, and its own temp directory. Stopping
 signals exactly those two processes (which take their Ray daemons down with them); it never runs
 ``ray stop``, which would end every Ray process of the machine."""
