@@ -60,28 +60,30 @@ def main() -> None:
     args = parser.parse_args()
     env = dict(os.environ)
     split = len(read_labeled(args.data))
-    rows: list[tuple[str, int, float, float]] = []  # run, claims, seconds, seconds of the local engine
+    print(f"{'run':<52} {'claims':>7} {'seconds':>8} {'claims/s':>9} {'vs local':>9}", flush=True)
     with tempfile.TemporaryDirectory(prefix="score-bench") as tmp:
         work = Path(tmp)
         local = timed_score(args.data, work / "local.jsonl", [], env)
-        rows.append(("test split: local engine", split, local, local))
+        report("test split: local engine", split, local, local)
         for actors in (1, 2):
             seconds = timed_score(
                 args.data, work / f"ray{actors}.jsonl", ["--engine", "ray", "--actors", str(actors)], env
             )
-            rows.append((f"test split: Ray local instance, {actors} actor(s)", split, seconds, local))
+            report(f"test split: Ray local instance, {actors} actor(s)", split, seconds, local)
         if not args.skip_backlog:
             backlog = synthetic_backlog(args.data, args.backlog, work / "backlog.jsonl")
             local = timed_score(backlog, work / "backlog-local.jsonl", [], env)
-            rows.append(("backlog: local engine", args.backlog, local, local))
+            report("backlog: local engine", args.backlog, local, local)
             with local_cluster(work) as (address, cluster_env):
                 extra = ["--engine", "ray", "--ray-address", address, "--actors", "2"]
                 seconds = timed_score(backlog, work / "backlog-ray.jsonl", extra, cluster_env)
-            rows.append(("backlog: Ray two-node loopback cluster, 2 actors", args.backlog, seconds, local))
-    print(f"{'run':<52} {'claims':>7} {'seconds':>8} {'claims/s':>9} {'vs local':>9}")
-    for run, claims, seconds, reference in rows:
-        print(f"{run:<52} {claims:>7} {seconds:>8.1f} {claims / seconds:>9.2f} {reference / seconds:>8.0%}")
+            report("backlog: Ray two-node loopback cluster, 2 actors", args.backlog, seconds, local)
     print(f"machine: {os.cpu_count()} CPUs; whole commands incl. model load; one run, ratios within it")
+
+
+def report(run: str, claims: int, seconds: float, local_seconds: float) -> None:
+    """One table row as soon as it is measured (a long run shows its rows as they come)."""
+    print(f"{run:<52} {claims:>7} {seconds:>8.1f} {claims / seconds:>9.2f} {local_seconds / seconds:>8.0%}", flush=True)
 
 
 if __name__ == "__main__":
