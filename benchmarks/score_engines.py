@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -65,6 +66,8 @@ def main() -> None:
         work = Path(tmp)
         local = timed_score(args.data, work / "local.jsonl", [], env)
         report("test split: local engine", split, local, local)
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"(peak RSS of the local engine = one loaded pipeline + its batch: {peak_mb:.0f} MB)", flush=True)
         for actors in (1, 2):
             seconds = timed_score(
                 args.data, work / f"ray{actors}.jsonl", ["--engine", "ray", "--actors", str(actors)], env
