@@ -69,3 +69,22 @@ def _parquet_rows(filesystem: Any, path: str, location: str) -> Iterator[tuple[i
         for row in batch.to_pylist():
             number += 1
             yield number, input_from_object(number, row)
+
+
+def export_scored(scored: Path, location: str) -> int:
+    """Copy the finished output (the local, append-only file that makes runs resumable) to
+    ``location`` on any pyarrow filesystem: Parquet for ``.parquet``, else JSON Lines. Returns the
+    number of lines written."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    filesystem, path = resolve(location)
+    lines = [line for line in scored.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if path.endswith(".parquet"):
+        pq.write_table(pa.Table.from_pylist([json.loads(line) for line in lines]), path, filesystem=filesystem)
+    else:
+        with filesystem.open_output_stream(path) as stream:
+            stream.write("".join(line + "\n" for line in lines).encode("utf-8"))
+    return len(lines)

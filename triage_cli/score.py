@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from claims.errors import ClaimsError
 from claims.records import ClaimInput, LineError
-from claims_runtime.backlog import read_backlog
+from claims_runtime.backlog import export_scored, read_backlog
 from claims_runtime.scoring import ScoredClaim, score_batch
 from claims_runtime.settings import RuntimeSettings
 
@@ -62,6 +62,9 @@ def score(
         None, help="Ray cluster to join (auto, HOST:PORT, ray://HOST:10001); default: start one on this machine."
     ),
     actors: int | None = typer.Option(None, min=1, help="Ray actors, one CPU each (default: one per cluster CPU)."),
+    export: str | None = typer.Option(
+        None, help="Also write the finished output here: .parquet or JSONL, a path or s3://... URI."
+    ),
 ) -> None:
     """Score every line: id, the three labels, confidences, needs_review, model_version.
 
@@ -119,6 +122,12 @@ def score(
     typer.echo(
         f"scored {scored} claim(s), skipped {skipped} already in {output}, {len(failures)} failed (see {errors})"
     )
+    if export:
+        try:
+            typer.echo(f"exported {export_scored(output, export)} line(s) to {export}")
+        except (ClaimsError, OSError) as exc:
+            typer.echo(f"error: export failed: {exc}", err=True)
+            raise typer.Exit(1) from None
     raise typer.Exit(1 if failures else 0)
 
 
