@@ -37,8 +37,10 @@ def _free_port() -> int:
 
 
 def cluster_env() -> dict[str, str]:
-    """Environment of the nodes and of every driver that joins them (same token)."""
-    return {**os.environ, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(32)}
+    """Environment of the nodes and of every driver that joins them (same token). Ray runs its
+    workers at niceness 15 by default; on a machine shared with other jobs that starves the actors,
+    so they run at the niceness of the local engine they are compared with."""
+    return {**os.environ, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(32), "RAY_worker_niceness": "0"}
 
 
 def _node_count(address: str, env: dict[str, str]) -> int:
