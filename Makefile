@@ -1,5 +1,6 @@
 # Set-up and the two entry points. `make run` and `make test` each create .venv/ if missing,
-# install torch 2.13.0 (CPU wheel on disk) first, then the project, then build the encoder.
+# install torch 2.13.0 (CPU wheel on disk) first, then the project (with the dev and distributed
+# extras: the Ray engine's tests run on a real local cluster), then build the encoder.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -15,7 +16,7 @@ $(BIN)/python:
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,distributed]"
 	touch $@
 
 venv: $(VENV)/.installed

@@ -163,15 +163,20 @@ def read_lines(path: Path) -> Iterator[tuple[int, str]]:
     if not path.is_file():
         raise DataFileError(f"{path}: no such file")
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise DataFileError(f"{path}:{number}: not valid UTF-8") from None
-            if number == 1:
-                line = line.removeprefix("\ufeff")
-            if line.strip():
-                yield number, line
+        yield from decode_lines(handle, str(path))
+
+
+def decode_lines(handle: Iterable[bytes], name: str) -> Iterator[tuple[int, str]]:
+    """:func:`read_lines` on an open binary stream (a local file or any pyarrow filesystem's)."""
+    for number, raw in enumerate(handle, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DataFileError(f"{name}:{number}: not valid UTF-8") from None
+        if number == 1:
+            line = line.removeprefix("\ufeff")
+        if line.strip():
+            yield number, line
 
 
 def labeled_from_json(obj: object) -> LabeledClaim:
@@ -228,25 +233,30 @@ def iter_inputs(path: Path) -> Iterator[tuple[int, ClaimInput | LineError]]:
     can be scored too. Markup, if present, is stripped.
     """
     for number, line in read_lines(path):
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield number, LineError(number, None, f"invalid JSON ({exc.msg})")
-            continue
-        if not isinstance(obj, dict):
-            yield number, LineError(number, None, "line is not a JSON object")
-            continue
-        cid = obj.get("id")
-        if not isinstance(cid, str) or not cid.strip():
-            yield number, LineError(number, None, "missing or non-string id")
-            continue
-        text = obj.get("text")
-        if not isinstance(text, str) or not text.strip():
-            yield number, LineError(number, cid, "missing, empty or non-string text")
-            continue
-        try:
-            plain, _ = parse_markup(text) if _OPEN in text else (text, ())
-        except MarkupError as exc:
-            yield number, LineError(number, cid, str(exc))
-            continue
-        yield number, ClaimInput(cid, plain)
+        yield number, input_from_line(number, line)
+
+
+def input_from_line(number: int, line: str) -> ClaimInput | LineError:
+    """One JSON line of an unlabeled file as a claim, or the reason it is not one."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return LineError(number, None, f"invalid JSON ({exc.msg})")
+    return input_from_object(number, obj)
+
+
+def input_from_object(number: int, obj: object) -> ClaimInput | LineError:
+    """A decoded record (a JSON line or a Parquet row) as a claim, or the reason it is not one."""
+    if not isinstance(obj, dict):
+        return LineError(number, None, "line is not a JSON object")
+    cid = obj.get("id")
+    if not isinstance(cid, str) or not cid.strip():
+        return LineError(number, None, "missing or non-string id")
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return LineError(number, cid, "missing, empty or non-string text")
+    try:
+        plain, _ = parse_markup(text) if _OPEN in text else (text, ())
+    except MarkupError as exc:
+        return LineError(number, cid, str(exc))
+    return ClaimInput(cid, plain)

@@ -66,3 +66,14 @@ def test_rerun_skips_done_ids_and_repairs_a_torn_last_line(tiny_model: Path, tmp
     assert "skipped 3" in result.output
     ids = [json.loads(x)["id"] for x in out.read_text().splitlines()]
     assert sorted(ids) == ["0", "1", "2", "3", "4"] and len(ids) == 5
+
+
+def test_export_writes_the_scored_lines_as_parquet(tiny_model: Path, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    source = write_input(tmp_path / "in.jsonl", [{"id": str(i), "text": f"der Sturm {i}"} for i in range(5)])
+    out, export = tmp_path / "out.jsonl", tmp_path / "remote" / "scored.parquet"
+    export.parent.mkdir()
+    result = CliRunner().invoke(app, ["score", "-i", str(source), "-o", str(out), "--export", export.as_uri()])
+    assert result.exit_code == 0, result.output
+    assert pq.read_table(export).to_pylist() == [json.loads(line) for line in out.read_text().splitlines()]
