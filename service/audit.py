@@ -202,32 +202,40 @@ class ReliabilityBin:
 
 def reliability(session: Session, scope: AuditScope, bins: int = 10) -> dict[str, list[ReliabilityBin]]:
     """Per task, the reliability diagram's bins of equal width over the confidence of the stored
-    prediction, against the clerks' labels (reviewed claims only). Binned in SQL with a CASE, which
-    SQLite and PostgreSQL evaluate alike (a cast would truncate on one and round on the other)."""
-    result: dict[str, list[ReliabilityBin]] = {}
+    prediction, against the clerks' labels (reviewed claims only). One grouped query for the three
+    tasks; binned in SQL with a CASE, which SQLite and PostgreSQL evaluate alike (a cast would
+    truncate on one and round on the other)."""
+    indexes, sums = [], []
     for task in TASKS:
         confidence = getattr(Claim, f"confidence_{task}")
-        index = case(*((confidence < (i + 1) / bins, i) for i in range(bins - 1)), else_=bins - 1)
+        indexes.append(case(*((confidence < (i + 1) / bins, i) for i in range(bins - 1)), else_=bins - 1))
         agreed = case((getattr(Claim, task) == getattr(Claim, f"predicted_{task}"), 1), else_=0)
-        totals = {
-            int(i): (int(n), float(conf), int(ok))
-            for i, n, conf, ok in session.execute(
-                select(index, func.count(), func.sum(confidence), func.sum(agreed))
-                .where(*scope.conditions(), Claim.review_state == "reviewed")
-                .group_by(index)
-            )
-        }
-        result[task] = [
+        sums += [func.sum(confidence), func.sum(agreed)]
+    totals = {task: [[0, 0.0, 0] for _ in range(bins)] for task in TASKS}  # n, confidence sum, agreed
+    for row in session.execute(
+        select(*indexes, func.count(), *sums)
+        .where(*scope.conditions(), Claim.review_state == "reviewed")
+        .group_by(*indexes)
+    ):
+        n = int(row[len(TASKS)])
+        for t, task in enumerate(TASKS):
+            total = totals[task][int(row[t])]
+            total[0] += n
+            total[1] += float(row[len(TASKS) + 1 + 2 * t])
+            total[2] += int(row[len(TASKS) + 2 + 2 * t])
+    return {
+        task: [
             ReliabilityBin(
                 low=i / bins,
                 high=(i + 1) / bins,
-                n=totals.get(i, (0, 0.0, 0))[0],
-                mean_confidence=totals[i][1] / totals[i][0] if i in totals else None,
-                accuracy=totals[i][2] / totals[i][0] if i in totals else None,
+                n=int(n),
+                mean_confidence=conf / n if n else None,
+                accuracy=agreed / n if n else None,
             )
-            for i in range(bins)
+            for i, (n, conf, agreed) in enumerate(totals[task])
         ]
-    return result
+        for task in TASKS
+    }
 
 
 def predicted_distribution(session: Session, scope: AuditScope) -> dict[str, dict[str, int]]:

@@ -63,7 +63,7 @@ def line_chart(
     span = WIDTH - RIGHT - LEFT
     step = span / max(1, len(x_labels) - 1) if len(x_labels) > 1 else 0
     xs = [LEFT + (i * step if len(x_labels) > 1 else span / 2) for i in range(len(x_labels))]
-    every = max(1, len(x_labels) // 8)
+    every = max(1, -(-len(x_labels) // 6))  # at most six labels, so they never overlap
     for i, label in enumerate(x_labels):
         if i % every == 0:
             body.append(
