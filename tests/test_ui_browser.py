@@ -209,6 +209,7 @@ def test_a_post_without_the_csrf_token_is_refused(browser: Any, live: Live) -> N
 def test_keyboard_only(browser: Any, live: Live) -> None:
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.goto(f"{live.url}/ui/login")
+    shot(page, "login")
 
     def tab_to(predicate: str, limit: int = 60) -> None:
         for _ in range(limit):

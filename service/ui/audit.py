@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, get_args
+from typing import Annotated, cast, get_args
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from claims.taxonomy import TASKS
 from service.audit import AuditScope, Period, model_versions
@@ -33,7 +32,7 @@ class AuditFilters:
     model_version: str
     date_from: str
     date_to: str
-    period: str
+    period: Period
     invalid: bool = False
 
     def scope(self) -> AuditScope:
@@ -63,9 +62,18 @@ def _day(value: str) -> date | None:
         return None
 
 
-def _filters(
-    session: Session, model_version: str | None, date_from: str, date_to: str, period: str
+FilterParams = Annotated[str, Query(max_length=64)]
+
+
+def chosen_filters(
+    session: SessionDep,
+    model_version: Annotated[str | None, Query(max_length=64)] = None,
+    date_from: FilterParams = "",
+    date_to: FilterParams = "",
+    period: FilterParams = "week",
 ) -> tuple[AuditFilters, list[str]]:
+    """The filters from the query (shared by the page and its CSV exports) and the model versions
+    to choose from; an unknown version, a malformed day or period is reset and flagged."""
     versions = model_versions(session)
     if model_version is None:
         model_version = versions[0] if versions else ALL_VERSIONS
@@ -78,10 +86,10 @@ def _filters(
         date_to = date_to if _day(date_to) else ""
     if period not in PERIODS:
         period, invalid = "week", invalid or bool(period)
-    return AuditFilters(model_version, date_from, date_to, period, invalid), versions
+    return AuditFilters(model_version, date_from, date_to, cast(Period, period), invalid), versions
 
 
-FilterParams = Annotated[str, Query(max_length=64)]
+ChosenFilters = Annotated[tuple[AuditFilters, list[str]], Depends(chosen_filters)]
 
 
 def _charts(view: AuditView, lang: str) -> dict[str, object]:
@@ -124,13 +132,10 @@ def audit_page(
     session: SessionDep,
     state: StateDep,
     user: AuditorDep,
-    model_version: Annotated[str | None, Query(max_length=64)] = None,
-    date_from: FilterParams = "",
-    date_to: FilterParams = "",
-    period: FilterParams = "week",
+    chosen: ChosenFilters,
 ) -> Response:
-    filters, versions = _filters(session, model_version, date_from, date_to, period)
-    view = audit_view(session, filters.scope(), filters.period, state.settings.training_data)  # type: ignore[arg-type]
+    filters, versions = chosen
+    view = audit_view(session, filters.scope(), filters.period, state.settings.training_data)
     lang = language(request)
     return render(
         request,
@@ -154,17 +159,14 @@ def export_csv(
     session: SessionDep,
     state: StateDep,
     user: AuditorDep,
-    model_version: Annotated[str | None, Query(max_length=64)] = None,
-    date_from: FilterParams = "",
-    date_to: FilterParams = "",
-    period: FilterParams = "week",
+    chosen: ChosenFilters,
 ) -> Response:
     if table not in TABLE_NAMES:
         return render(
             request, "error.html", {"title": "not_found_title", "message": "bad_input"}, user=user, status_code=404
         )
-    filters, _ = _filters(session, model_version, date_from, date_to, period)
-    view = audit_view(session, filters.scope(), filters.period, state.settings.training_data)  # type: ignore[arg-type]
+    filters = chosen[0]
+    view = audit_view(session, filters.scope(), filters.period, state.settings.training_data)
     return Response(
         view.tables[table].csv(),
         media_type="text/csv; charset=utf-8",
