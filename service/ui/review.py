@@ -141,6 +141,18 @@ async def submit_review(
         return render(
             request, "error.html", {"title": "not_found_title", "message": "not_found"}, user=user, status_code=404
         )
+
+    async def form_again(message: str, status_code: int) -> Response:
+        """The claim page with ``message``, showing the claim as it is now (a conflict changed it);
+        built off the event loop, as it reads the database."""
+
+        def build() -> Response:
+            session.expire_all()
+            current = session.get(Claim, claim_id) or claim
+            return _claim_page(request, session, user, current, queue_filter, message=message, status_code=status_code)
+
+        return await run_in_threadpool(build)
+
     taxonomy = load_taxonomy()
     problem = None
     if any(labels[task] not in taxonomy.labels(task) for task in TASKS):
@@ -151,7 +163,7 @@ async def submit_review(
         problem = "model_loading"
     if problem is not None:
         # The clerk's comment is not echoed back: it may hold personal data not yet anonymized.
-        return _claim_page(request, session, user, claim, queue_filter, message=problem, status_code=422)
+        return await form_again(problem, 422)
     try:
         await review_claim(
             state,
@@ -169,15 +181,11 @@ async def submit_review(
             request, "error.html", {"title": "not_found_title", "message": "not_found"}, user=user, status_code=404
         )
     except AlreadyReviewed:
-        session.expire_all()
-        claim = await run_in_threadpool(session.get, Claim, claim_id)
-        return _claim_page(request, session, user, claim, queue_filter, message="conflict_reviewed", status_code=409)  # type: ignore[arg-type]
+        return await form_again("conflict_reviewed", 409)
     except ReviewConflict:
-        session.expire_all()
-        claim = await run_in_threadpool(session.get, Claim, claim_id)
-        return _claim_page(request, session, user, claim, queue_filter, message="conflict_concurrent", status_code=409)  # type: ignore[arg-type]
+        return await form_again("conflict_concurrent", 409)
     except AnonymizerInputError:
-        return _claim_page(request, session, user, claim, queue_filter, message="bad_input", status_code=422)
+        return await form_again("bad_input", 422)
     following, _ = await run_in_threadpool(review_queue, session, queue_filter, 1, 0)
     if following:
         query = urlencode({k: v for k, v in {"department": queue_filter, "saved": "1"}.items() if v})
