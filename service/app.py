@@ -28,6 +28,7 @@ from service.routers import audit, claims, review, system
 from service.settings import ServiceSettings
 from service.state import ServiceState
 from service.triager import Triager
+from service.ui import mount as mount_pages
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ def create_app(settings: ServiceSettings | None = None, pipeline_factory: Pipeli
     app.include_router(review.router)
     app.include_router(audit.router)
     app.include_router(system.router)
+    mount_pages(app, settings)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(OperationalError, _database_unavailable)  # type: ignore[arg-type]

@@ -28,6 +28,15 @@ class ServiceSettings(RuntimeSettings):
     max_body_bytes: int = Field(default=64 * 1024, gt=0, description="Larger request bodies get 413.")
     inference_threads: int = Field(default=2, ge=1, description="torch threads for the model.")
     max_batch: int = Field(default=8, ge=1, description="Claims triaged together when requests queue up.")
+    training_data: Path = Field(
+        default_factory=lambda: Path(__file__).resolve().parents[1] / "data" / "claims" / "train.jsonl",
+        description="The labeled training split; the audit page compares label shares with it (drift).",
+    )
+    ui_session_minutes: int = Field(default=480, ge=1, le=7 * 24 * 60, description="Page sign-in lifetime.")
+    ui_login_attempts: int = Field(
+        default=10, ge=1, description="Failed page sign-ins per client address and window before 429."
+    )
+    ui_login_window_seconds: int = Field(default=300, ge=1, description="Window of the sign-in limit.")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 

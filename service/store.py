@@ -27,7 +27,11 @@ class IdempotencyConflict(Exception):
 
 
 class ReviewConflict(Exception):
-    """The claim was reviewed already (or concurrently) and no override was asked for."""
+    """The claim was reviewed concurrently (someone else's review landed since it was read)."""
+
+
+class AlreadyReviewed(ReviewConflict):
+    """The claim was reviewed already and no override was asked for."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,7 @@ def record_review(
     """Apply the clerk's labels and append the history row in one transaction. The UPDATE only
     matches while nobody else reviewed since ``claim`` was read, so a race ends in a conflict."""
     if claim.review_state == "reviewed" and not override:
-        raise ReviewConflict
+        raise AlreadyReviewed
     now = datetime.now(UTC)
     result = session.execute(
         update(Claim)

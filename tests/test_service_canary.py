@@ -1,5 +1,6 @@
 """Canary test: unique personal data planted in claims and comments goes through every endpoint,
-error paths included; afterwards no canary may appear in the database files, the logs, any
+error paths included, and through the pages (sign-in, queue, claim, review form, audit, CSV);
+afterwards no canary may appear in the database files, the logs, any
 response (body or headers) or /metrics. Uses the shipped model and the real PII model."""
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from fastapi.testclient import TestClient
 from claims.encoder import build_encoder
 from service.app import create_app
 from service.settings import ServiceSettings
+from service.ui.audit_tables import TABLE_NAMES
 from tests.service_support import add_key, wait_ready
+from tests.ui_support import csrf_of, sign_in
 
 IBAN = "DE66278055040645842208"
 CANARIES = [
@@ -73,7 +76,8 @@ def test_no_canary_leaves_the_anonymizer(
         )
         assert first.status_code == 201, first.text
         claim_id = first.json()["id"]
-        assert record(post("/v1/claims", json={"text": COLLISION}, headers=h["intake"])).status_code == 201
+        second = record(post("/v1/claims", json={"text": COLLISION}, headers=h["intake"]))
+        assert second.status_code == 201
         # Error paths, each carrying canaries.
         assert (
             record(
@@ -112,6 +116,26 @@ def test_no_canary_leaves_the_anonymizer(
         record(client.get("/v1/claims", params={"external_ref": COMMENT}, headers=h["clerk"]))
         detail = client.get(f"/v1/claims/{claim_id}", headers=h["clerk"]).json()
         assert "<PERSON_1>" in detail["reviews"][0]["comment"]
+        # The pages: sign-in (a canary as the key), queue, claim, a review with a canary comment,
+        # the audit and every CSV export.
+        assert record(sign_in(client, COMMENT)).status_code == 401  # type: ignore[arg-type]
+        assert record(sign_in(client, keys["clerk"], follow=True)).status_code == 200  # type: ignore[arg-type]
+        queue_page = record(client.get("/ui/review"))
+        claim_page = record(client.get(f"/ui/claims/{second.json()['id']}"))
+        assert "Blankenfels" not in claim_page.text and "&lt;PERSON" in claim_page.text
+        form = {"csrf": csrf_of(queue_page.text), "review_count": "0", "comment": COMMENT}
+        form |= {"damage_type": "kollision", "urgency": "mittel", "department": "kfz"}
+        assert record(client.post(f"/ui/claims/{second.json()['id']}/review", data=form)).status_code == 200
+        assert record(client.post(f"/ui/claims/{second.json()['id']}/review", data=form)).status_code == 409
+        assert (
+            record(client.post(f"/ui/claims/{claim_id}/review", data={**form, "urgency": COMMENT})).status_code == 422
+        )
+        assert "&lt;PERSON_1&gt;" in record(client.get(f"/ui/claims/{second.json()['id']}")).text
+        client.cookies.clear()
+        assert record(sign_in(client, keys["auditor"], follow=True)).status_code == 200  # type: ignore[arg-type]
+        assert record(client.get("/ui/audit?model_version=&period=day")).status_code == 200
+        for table in TABLE_NAMES:
+            assert record(client.get(f"/ui/audit/export/{table}.csv?model_version=")).status_code == 200
         metrics = record(client.get("/metrics"))
         assert "claims_triaged_total" in metrics.text
 

@@ -11,6 +11,7 @@ from claims.anonymizer.engine import AnonymizerInputError
 from service.auth import Principal
 from service.deps import SessionDep, StateDep, TriagerDep, require
 from service.orm import Claim
+from service.reviewing import ClaimNotFound, review_claim
 from service.schemas import (
     ClaimDecision,
     ClaimDetail,
@@ -25,13 +26,13 @@ from service.schemas import (
     Urgency,
 )
 from service.store import (
+    AlreadyReviewed,
     ClaimFilters,
     IdempotencyConflict,
     ReviewConflict,
     create_claim,
     find_replay,
     list_claims,
-    record_review,
     reviews_of,
 )
 from service.views import claim_decision, claim_detail, utc
@@ -172,30 +173,24 @@ async def review(
     triager: TriagerDep,
 ) -> ClaimDetail:
     """Every review is appended to the claim's history; the labels in force become the clerk's."""
-    claim = await run_in_threadpool(session.get, Claim, claim_id)
-    if claim is None:
-        raise HTTPException(404, "no such claim")
-    if claim.review_state == "reviewed" and not body.override:
-        raise HTTPException(409, "claim already reviewed; send override=true to change its labels")
-    comment = None
-    if body.comment is not None and body.comment.strip():
-        try:
-            comment = await triager.anonymize(body.comment)
-        except AnonymizerInputError as error:
-            raise HTTPException(422, str(error)) from None
     labels = {"damage_type": body.damage_type.value, "urgency": body.urgency.value, "department": body.department.value}
-    agreed = all(labels[t] == getattr(claim, f"predicted_{t}") for t in labels)
     try:
-        await run_in_threadpool(
-            record_review,
+        claim = await review_claim(
+            state,
             session,
-            claim,
+            triager,
+            claim_id,
             labels,
-            reviewer_key_id=principal.key_id,
-            comment=comment,
+            comment=body.comment,
             override=body.override,
+            reviewer_key_id=principal.key_id,
         )
+    except ClaimNotFound:
+        raise HTTPException(404, "no such claim") from None
+    except AlreadyReviewed:
+        raise HTTPException(409, "claim already reviewed; send override=true to change its labels") from None
     except ReviewConflict:
         raise HTTPException(409, "claim was reviewed concurrently; reload and send override=true") from None
-    state.metrics.reviews.labels(str(agreed).lower()).inc()
+    except AnonymizerInputError as error:
+        raise HTTPException(422, str(error)) from None
     return claim_detail(claim, await run_in_threadpool(reviews_of, session, claim_id))
