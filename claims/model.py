@@ -56,6 +56,9 @@ class TriageConfig:
     #: Calibration: one temperature for the damage_type softmax, one per fact sigmoid (chosen on dev).
     damage_temperature: float = 1.0
     fact_temperatures: dict[str, float] = field(default_factory=dict)
+    #: Added to each fact's logit before its temperature: -log(positive weight) of training, which
+    #: undoes the prior shift that up-weighting rare positive facts in the loss puts into the logits.
+    fact_logit_offsets: dict[str, float] = field(default_factory=dict)
     #: Where the policy's amount comes from: the text's figures (claims.facts), the model's amount
     #: heads, or the figures and the heads where the text has none (chosen on dev by the recipe).
     amount_source: AmountSource = "extractor_then_model"
@@ -278,8 +281,13 @@ class TriageModel(nn.Module):
         if self.lexical is not None and self.config.lexical_weight < 1.0 and texts is not None:
             w = self.config.lexical_weight
             damage = w * damage + (1.0 - w) * self.lexical.predict_proba(texts)[DAMAGE]
+        return ModelOutput(damage=damage, facts=sigmoid(self.fact_logits(logits)), amount=sigmoid(logits["amount"]))
+
+    def fact_logits(self, logits: dict[str, np.ndarray]) -> np.ndarray:
+        """Fact logits with the training prior undone and the dev temperature applied."""
+        offsets = np.array([self.config.fact_logit_offsets.get(f, 0.0) for f in self.config.facts], dtype=np.float32)
         temps = np.array([self.config.fact_temperatures.get(f, 1.0) for f in self.config.facts], dtype=np.float32)
-        return ModelOutput(damage=damage, facts=sigmoid(logits["facts"] / temps), amount=sigmoid(logits["amount"]))
+        return (logits["facts"] + offsets) / temps  # type: ignore[no-any-return]
 
     def predict(self, texts: list[str], batch_size: int = 16) -> ModelOutput:
         """Calibrated damage_type and fact probabilities for anonymized texts."""

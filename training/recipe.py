@@ -184,7 +184,8 @@ def run_recipe(
     logits = model.logits(dev_texts)
     damage_gold = np.array([cfg.damage_labels.index(x) for x in dev_gold[DAMAGE]])
     cfg.damage_temperature = fit_temperature(logits["damage"], damage_gold)
-    cfg.fact_temperatures = {n: fit_binary_temperature(logits["facts"][:, j], dev_facts[:, j]) for j, n in enumerate(names)}
+    unbiased = model.fact_logits(logits)  # offsets applied, temperatures still 1
+    cfg.fact_temperatures = {n: fit_binary_temperature(unbiased[:, j], dev_facts[:, j]) for j, n in enumerate(names)}
 
     # The lexical damage_type model, kept only when a mix beats the transformer alone on dev.
     lexical_table: dict[str, float] = {}

@@ -42,7 +42,7 @@ class TrainingArguments:
     patience: int = field(default=2, metadata={"help": "Epochs without dev gain before stopping."})
     class_weighting: bool = field(default=True, metadata={"help": "Weight rare damage types up (1/sqrt freq)."})
     fact_loss_weight: float = field(default=4.0, metadata={"help": "Weight of the mean fact BCE in the loss."})
-    max_fact_pos_weight: float = field(default=10.0, metadata={"help": "Cap of a rare fact's positive weight."})
+    max_fact_pos_weight: float = field(default=4.0, metadata={"help": "Cap of a rare fact's positive weight."})
     bf16_autocast: bool = field(default=True, metadata={"help": "bfloat16 autocast where the CPU supports it."})
     seed: int = 13
 
@@ -118,7 +118,11 @@ def train_triage(
     damage_loss = nn.CrossEntropyLoss(
         weight=class_weights(train_damage, cfg.damage_labels) if args.class_weighting else None
     )
-    fact_loss = nn.BCEWithLogitsLoss(pos_weight=fact_pos_weights(train_facts, args.max_fact_pos_weight))
+    pos_weight = fact_pos_weights(train_facts, args.max_fact_pos_weight)
+    fact_loss = nn.BCEWithLogitsLoss(pos_weight=pos_weight)
+    # The weighted loss shifts each fact's logit by log(pos_weight); the model undoes it at once,
+    # so dev scoring during training and every later step see unbiased probabilities.
+    cfg.fact_logit_offsets = {name: -float(np.log(w)) for name, w in zip(cfg.facts, pos_weight.tolist(), strict=True)}
     money_loss = nn.BCEWithLogitsLoss()
     adapter_params = [p for p in model.encoder.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(
