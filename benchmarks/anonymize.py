@@ -17,6 +17,7 @@ import torch
 
 from claims.anonymizer import Anonymizer
 from claims.records import read_labeled
+from claims_runtime.pipeline import build_anonymizer
 from claims_runtime.settings import RuntimeSettings
 
 
@@ -40,8 +41,8 @@ def main() -> None:
     claims = sorted(read_labeled(args.data), key=lambda c: len(c.text))
     median, longest = claims[len(claims) // 2], claims[-1]
     setups = {
-        "rules only": Anonymizer.build(None, use_pii_model=False),
-        "rules + PII model (int8)": Anonymizer.build(RuntimeSettings().encoder_path),
+        "rules only": build_anonymizer(RuntimeSettings(), rules_only=True),
+        "rules + PII model (int8)": build_anonymizer(RuntimeSettings()),
     }
     print(f"threads: {args.threads}; repeats: {args.repeat}; data: {args.data}")
     print(f"{'setup':28} {'claim':8} {'chars':>6} {'p50 ms':>8} {'p95 ms':>8} {'claims/s':>9}")

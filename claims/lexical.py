@@ -17,6 +17,7 @@ import numpy as np
 from scipy import sparse
 
 from claims.errors import ClaimsError
+from claims.probability import softmax
 
 VOCABULARY_FILE = "vocabulary.json"
 WEIGHTS_FILE = "weights.safetensors"
@@ -24,12 +25,6 @@ WEIGHTS_FILE = "weights.safetensors"
 
 class LexicalModelError(ClaimsError, ValueError):
     """A saved lexical model is missing or inconsistent."""
-
-
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    return exp / exp.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
 
 
 class LexicalClassifier:
@@ -80,7 +75,7 @@ class LexicalClassifier:
     def predict_proba(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         x = self.features(texts)
         return {
-            task: _softmax(np.asarray(x @ coef.T) + self.intercepts[task]) for task, coef in self.coefficients.items()
+            task: softmax(np.asarray(x @ coef.T) + self.intercepts[task]) for task, coef in self.coefficients.items()
         }
 
     def save(self, directory: Path) -> None:

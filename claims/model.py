@@ -24,6 +24,7 @@ from claims import __version__
 from claims.encoder import MODEL_NAME, load_encoder, mean_pool
 from claims.errors import ClaimsError
 from claims.policy.schema import load_fact_schema
+from claims.probability import sigmoid, softmax
 from claims.taxonomy import load_taxonomy
 
 logger = logging.getLogger(__name__)
@@ -292,13 +293,3 @@ class TriageModel(nn.Module):
     def predict(self, texts: list[str], batch_size: int = 16) -> ModelOutput:
         """Calibrated damage_type and fact probabilities for anonymized texts."""
         return self.calibrate(self.logits(texts, batch_size), texts)
-
-
-def softmax(x: np.ndarray) -> np.ndarray:
-    shifted = x - x.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    return exp / exp.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
-
-
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(x, -40.0, 40.0)))  # type: ignore[no-any-return]

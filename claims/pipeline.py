@@ -110,7 +110,9 @@ class TriagePipeline:
     def labels(self) -> dict[str, list[str]]:
         """Label ids per task in taxonomy order (damage_type: as the model's head orders them)."""
         taxonomy = load_taxonomy()
-        return {task: list(self.model.damage_labels) if task == DAMAGE else list(taxonomy.labels(task)) for task in TASKS}
+        return {
+            task: list(self.model.damage_labels) if task == DAMAGE else list(taxonomy.labels(task)) for task in TASKS
+        }
 
     def anonymize(self, texts: Sequence[str]) -> list[Any]:
         return [self.anonymizer.anonymize(text) for text in texts]
@@ -153,7 +155,9 @@ class TriagePipeline:
             for i, text in enumerate(texts)
         ]
 
-    def decide_one(self, text: str, damage: np.ndarray, facts: dict[str, float], amount: float | None) -> TriageDecision:
+    def decide_one(
+        self, text: str, damage: np.ndarray, facts: dict[str, float], amount: float | None
+    ) -> TriageDecision:
         best = int(damage.argmax())
         labels = {DAMAGE: TaskDecision(self.model.damage_labels[best], float(damage[best]))}
         held = {name: p >= 0.5 for name, p in facts.items()}

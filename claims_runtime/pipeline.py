@@ -11,7 +11,9 @@ from claims.pipeline import TriagePipeline
 from claims_runtime.settings import RuntimeSettings
 
 
-def build_anonymizer(settings: RuntimeSettings | None = None, *, rules_only: bool = False, pii_model_dir: Path | None = None) -> Any:
+def build_anonymizer(
+    settings: RuntimeSettings | None = None, *, rules_only: bool = False, pii_model_dir: Path | None = None
+) -> Any:
     """The production anonymizer (patterns + PII tagger), or the patterns alone."""
     from claims.anonymizer import Anonymizer
 

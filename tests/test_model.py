@@ -123,21 +123,37 @@ def test_training_loop_learns_damage_and_facts(tiny_encoder_dir: Path) -> None:
     def scorer(model: TriageModel) -> dict[str, float]:
         decisions = TriagePipeline(None, model, load_policy(), {}, "t").decide(texts)
         score = {
-            "damage_type": float(np.mean([d.label("damage_type") == g for d, g in zip(decisions, damage, strict=True)])),
-            "urgency": float(np.mean([d.label("urgency") == ("kritisch" if i >= 8 else "mittel") for i, d in enumerate(decisions)])),
+            "damage_type": float(
+                np.mean([d.label("damage_type") == g for d, g in zip(decisions, damage, strict=True)])
+            ),
+            "urgency": float(
+                np.mean([d.label("urgency") == ("kritisch" if i >= 8 else "mittel") for i, d in enumerate(decisions)])
+            ),
         }
         seen.append(score)
         return score
 
-    args = TrainingArguments(epochs=8, batch_size=4, learning_rate=1e-2, head_learning_rate=1e-1, patience=8, class_weighting=False)
+    args = TrainingArguments(
+        epochs=8, batch_size=4, learning_rate=1e-2, head_learning_rate=1e-1, patience=8, class_weighting=False
+    )
     amounts = [None] * 8 + [12_000.0] * 8
     model, result = train_triage(
-        texts, damage, facts, amounts, tiny_encoder_dir, scorer, args, TriageConfig(max_length=16, lora_r=2, lora_alpha=4)
+        texts,
+        damage,
+        facts,
+        amounts,
+        tiny_encoder_dir,
+        scorer,
+        args,
+        TriageConfig(max_length=16, lora_r=2, lora_alpha=4),
     )
     assert len(result.history) == len(seen) == 8
     assert result.best_epoch == 1 + int(np.argmax([np.mean(list(s.values())) for s in seen]))
     out = model.predict(["der Sturm hat ein Dach", "water water Wasser"])
-    assert out.damage.argmax(axis=1).tolist() == [model.damage_labels.index("sturm_hagel"), model.damage_labels.index("leitungswasser")]
+    assert out.damage.argmax(axis=1).tolist() == [
+        model.damage_labels.index("sturm_hagel"),
+        model.damage_labels.index("leitungswasser"),
+    ]
     j = names.index("loss_ongoing")
     assert out.facts[0, j] < 0.5 < out.facts[1, j]
     with pytest.raises(ValueError, match="fact matrix"):

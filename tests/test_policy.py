@@ -118,12 +118,30 @@ def test_an_insurer_policy_changes_decisions_without_retraining() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("name: x\ntasks: {urgency: {rules: [{id: a, label: kritisch, guide: g, when: {fact: unicorn}}], default: {id: d, label: mittel, guide: g}}, department: {rules: [], default: {id: e, label: sach_privat, guide: g}}}", "unknown fact 'unicorn'"),
-        ("name: x\ntasks: {urgency: {rules: [{id: a, label: sofort, guide: g, when: {fact: death}}], default: {id: d, label: mittel, guide: g}}, department: {rules: [], default: {id: e, label: sach_privat, guide: g}}}", "not a urgency label"),
-        ("name: x\ntasks: {urgency: {rules: [{id: a, label: hoch, guide: g, when: {maybe: death}}], default: {id: d, label: mittel, guide: g}}, department: {rules: [], default: {id: e, label: sach_privat, guide: g}}}", "unknown condition 'maybe'"),
-        ("name: x\ntasks: {urgency: {rules: [], default: {id: d, label: mittel, guide: g}}}", "exactly ['urgency', 'department']"),
-        ("name: x\nextends: guide\nreplace: {urgency: {kritisch.nothing: {id: a, label: hoch, guide: g, when: {fact: death}}}}", "unknown urgency rule 'kritisch.nothing'"),
-        ("name: x\ntasks: {urgency: {rules: [{id: a, label: hoch, guide: g, when: {fact: death}}, {id: a, label: hoch, guide: g, when: {fact: death}}], default: {id: d, label: mittel, guide: g}}, department: {rules: [], default: {id: e, label: sach_privat, guide: g}}}", "repeats a rule id"),
+        (
+            "name: x\ntasks: {urgency: {rules: [{id: a, label: kritisch, guide: g, when: {fact: unicorn}}], default: {id: d, label: mittel, guide: g}}, department: {rules: [], default: {id: e, label: sach_privat, guide: g}}}",
+            "unknown fact 'unicorn'",
+        ),
+        (
+            "name: x\ntasks: {urgency: {rules: [{id: a, label: sofort, guide: g, when: {fact: death}}], default: {id: d, label: mittel, guide: g}}, department: {rules: [], default: {id: e, label: sach_privat, guide: g}}}",
+            "not a urgency label",
+        ),
+        (
+            "name: x\ntasks: {urgency: {rules: [{id: a, label: hoch, guide: g, when: {maybe: death}}], default: {id: d, label: mittel, guide: g}}, department: {rules: [], default: {id: e, label: sach_privat, guide: g}}}",
+            "unknown condition 'maybe'",
+        ),
+        (
+            "name: x\ntasks: {urgency: {rules: [], default: {id: d, label: mittel, guide: g}}}",
+            "exactly ['urgency', 'department']",
+        ),
+        (
+            "name: x\nextends: guide\nreplace: {urgency: {kritisch.nothing: {id: a, label: hoch, guide: g, when: {fact: death}}}}",
+            "unknown urgency rule 'kritisch.nothing'",
+        ),
+        (
+            "name: x\ntasks: {urgency: {rules: [{id: a, label: hoch, guide: g, when: {fact: death}}, {id: a, label: hoch, guide: g, when: {fact: death}}], default: {id: d, label: mittel, guide: g}}, department: {rules: [], default: {id: e, label: sach_privat, guide: g}}}",
+            "repeats a rule id",
+        ),
         ("name: x\nrules: []", "top-level keys"),
         ("{{{", "not valid YAML"),
     ],

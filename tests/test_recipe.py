@@ -32,7 +32,9 @@ def write_corpus(root: Path, copies: int = 4) -> tuple[Path, Path]:
             for i, (text, damage, held, amount) in enumerate(ROWS):
                 values = ClaimFactValues(frozenset(held), amount)
                 claim_id = f"{split[0].upper()}{k}{i}"
-                lines.append({"id": claim_id, "text": text, "damage_type": damage, **derived_labels(values), "note": "t"})
+                lines.append(
+                    {"id": claim_id, "text": text, "damage_type": damage, **derived_labels(values), "note": "t"}
+                )
                 fact_rows.append((claim_id, values))
         (data / f"{split}.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines), "utf-8")
         write_fact_file(facts / f"{split}.jsonl", fact_rows)
@@ -91,7 +93,11 @@ def test_labels_that_contradict_their_facts_are_refused(tiny_encoder_dir: Path, 
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("version: a\nepochs: 3\n", "invalid recipe"), ("version: ../x\n", "invalid recipe"), ("version: ok\ntraining: {epochz: 1}\n", "epochz")],
+    [
+        ("version: a\nepochs: 3\n", "invalid recipe"),
+        ("version: ../x\n", "invalid recipe"),
+        ("version: ok\ntraining: {epochz: 1}\n", "epochz"),
+    ],
 )
 def test_bad_recipes_are_refused_clearly(tmp_path: Path, tiny_encoder_dir: Path, text: str, message: str) -> None:
     path = tmp_path / "r.yaml"

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from claims.model import sigmoid, softmax
+from claims.probability import sigmoid, softmax
 
 #: Temperatures tried (log-spaced); a grid is robust on small dev sets and never diverges.
 TEMPERATURE_GRID = np.exp(np.linspace(np.log(0.25), np.log(8.0), 121))

@@ -128,7 +128,11 @@ def load_split(recipe: Recipe, split: str) -> tuple[list[LabeledClaim], np.ndarr
     names = TriageConfig().facts
     matrix = np.array([[float(n in facts[c.id].true) for n in names] for c in claims], dtype=np.float32)
     policy = load_policy()
-    drifted = [c.id for c in claims if derived_labels(facts[c.id], policy) != {t: c.labels[t] for t in ("urgency", "department")}]
+    drifted = [
+        c.id
+        for c in claims
+        if derived_labels(facts[c.id], policy) != {t: c.labels[t] for t in ("urgency", "department")}
+    ]
     if drifted:
         raise RecipeError(f"{len(drifted)} {split} claims have labels their facts do not give (first: {drifted[0]})")
     return claims, matrix, [facts[c.id].amount_eur for c in claims]
@@ -149,6 +153,7 @@ def run_recipe(
     if target.exists():
         raise RecipeError(f"{target} exists: bundles are immutable, choose a new version")
     started = time.monotonic()
+    commit = git_commit(repo_dir or Path(__file__).resolve().parents[1])  # the code that trains
     args = TrainingArguments(**recipe.training)
     config = TriageConfig(**recipe.model.model_dump(), model_version=recipe.version)
 
@@ -166,7 +171,9 @@ def run_recipe(
 
     def dev_accuracy(model: TriageModel) -> dict[str, float]:
         decisions = decide(model).decide(dev_texts)
-        return {t: float(np.mean([d.label(t) == g for d, g in zip(decisions, dev_gold[t], strict=True)])) for t in TASKS}
+        return {
+            t: float(np.mean([d.label(t) == g for d, g in zip(decisions, dev_gold[t], strict=True)])) for t in TASKS
+        }
 
     model, result = train_triage(
         train_texts,
@@ -219,18 +226,25 @@ def run_recipe(
     routed = decide(model, cfg.thresholds).decide(dev_texts)
     auto = [not d.needs_review for d in routed]
     all_right = [all(d.label(t) == dev_gold[t][i] for t in TASKS) for i, d in enumerate(routed)]
-    fact_acc = {n: float(np.mean((model.predict(dev_texts).facts[:, j] >= 0.5) == (dev_facts[:, j] > 0.5))) for j, n in enumerate(names)}
+    fact_acc = {
+        n: float(np.mean((model.predict(dev_texts).facts[:, j] >= 0.5) == (dev_facts[:, j] > 0.5)))
+        for j, n in enumerate(names)
+    }
 
-    root = repo_dir or Path(__file__).resolve().parents[1]
     cfg.provenance = {
         "recipe": recipe.model_dump(mode="json"),
         "recipe_file": str(recipe_path),
         "data_sha256": sha256_of(
-            [recipe.data_dir / "train.jsonl", recipe.data_dir / "dev.jsonl", recipe.facts_dir / "train.jsonl", recipe.facts_dir / "dev.jsonl"]
+            [
+                recipe.data_dir / "train.jsonl",
+                recipe.data_dir / "dev.jsonl",
+                recipe.facts_dir / "train.jsonl",
+                recipe.facts_dir / "dev.jsonl",
+            ]
         ),
         "pii_tagger_sha256": pii_tagger_sha256,
         "library_version": __version__,
-        "commit": git_commit(root),
+        "commit": commit,
         "policy": policy.name,
     }
     cfg.metrics = {
@@ -243,7 +257,9 @@ def run_recipe(
             **{t: float(np.mean([d.label(t) == g for d, g in zip(routed, dev_gold[t], strict=True)])) for t in TASKS},
             "all_three": float(np.mean(all_right)),
             "auto_routed": float(np.mean(auto)),
-            "auto_routed_all_right": float(np.mean([r for r, a in zip(all_right, auto, strict=True) if a])) if any(auto) else None,
+            "auto_routed_all_right": float(np.mean([r for r, a in zip(all_right, auto, strict=True) if a]))
+            if any(auto)
+            else None,
             "facts": fact_acc,
         },
         "lexical_dev_accuracy": lexical_table,

@@ -147,7 +147,11 @@ def train_triage(
     for epoch in range(1, args.epochs + 1):
         model.train()
         running = 0.0
-        bar = tqdm(_batches([len(t) for t in token_ids], args.batch_size, rng), desc=f"epoch {epoch}/{args.epochs}", unit="batch")
+        bar = tqdm(
+            _batches([len(t) for t in token_ids], args.batch_size, rng),
+            desc=f"epoch {epoch}/{args.epochs}",
+            unit="batch",
+        )
         for step, batch in enumerate(bar, start=1):
             inputs = model.pad([token_ids[i] for i in batch])
             with torch.autocast("cpu", dtype=torch.bfloat16) if use_bf16 else nullcontext():

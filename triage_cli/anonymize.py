@@ -14,14 +14,9 @@ from claims_runtime.settings import RuntimeSettings
 
 
 def _anonymizer(rules_only: bool, pii_model: Path | None):  # type: ignore[no-untyped-def]
-    from claims.anonymizer import Anonymizer
+    from claims_runtime.pipeline import build_anonymizer
 
-    settings = RuntimeSettings()
-    return Anonymizer.build(
-        None if rules_only else settings.encoder_path,
-        pii_model_dir=pii_model,
-        use_pii_model=not rules_only,
-    )
+    return build_anonymizer(RuntimeSettings(), rules_only=rules_only, pii_model_dir=pii_model)
 
 
 def anonymize(

@@ -39,6 +39,7 @@ def compare(
     except (ClaimsError, OSError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
+
     def anonymized(claims: list[Any]) -> list[str]:
         return [pipeline.anonymize([c.text])[0].text for c in tqdm(claims, desc="anonymizing", unit="claim")]
 

@@ -246,7 +246,9 @@ def _enumerated_shares(policy: TaskPolicy, p: Mapping[str, float], amount: float
 _RULE_KEYS = {"id", "label", "guide", "when"}
 
 
-def _parse_rule(raw: Any, task: str, labels: Sequence[str], schema: FactSchema, where: str, default: bool) -> PolicyRule:
+def _parse_rule(
+    raw: Any, task: str, labels: Sequence[str], schema: FactSchema, where: str, default: bool
+) -> PolicyRule:
     if not isinstance(raw, dict):
         raise PolicyError(f"{where}: a rule is a mapping with id, label, guide, when")
     required = {"id", "label", "guide"} | (set() if default else {"when"})
