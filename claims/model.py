@@ -33,6 +33,9 @@ SCHEMA_VERSION = 2
 DAMAGE = "damage_type"
 Truncation = Literal["head", "head_tail"]
 AmountSource = Literal["extractor", "model", "extractor_then_model"]
+#: How urgency and department are decided from uncertain facts: the policy on the facts that are
+#: more likely than not, or the label the policy gives with the highest probability.
+DecisionMode = Literal["facts_at_half", "most_probable"]
 
 
 class ModelLoadError(ClaimsError, ValueError):
@@ -63,6 +66,7 @@ class TriageConfig:
     #: Where the policy's amount comes from: the text's figures (claims.facts), the model's amount
     #: heads, or the figures and the heads where the text has none (chosen on dev by the recipe).
     amount_source: AmountSource = "extractor_then_model"
+    decision_mode: DecisionMode = "facts_at_half"
     #: The transformer's weight in the damage_type mix with ``lexical/`` (1.0: no lexical model).
     lexical_weight: float = 1.0
     #: Review thresholds per task on the decision's confidence (chosen on dev).
@@ -167,6 +171,19 @@ class TriageModel(nn.Module):
     @property
     def amount_source(self) -> str:
         return self.config.amount_source
+
+    @property
+    def decision_mode(self) -> str:
+        return self.config.decision_mode
+
+    def load_weights(self, directory: Path) -> None:
+        """Adapter and heads of a saved bundle onto this (trainable) model: a recipe's warm start."""
+        from peft import set_peft_model_state_dict
+        from safetensors.torch import load_file
+
+        directory = Path(directory)
+        set_peft_model_state_dict(self.encoder, load_file(directory / "adapter" / "adapter_model.safetensors"))
+        self.heads.load_state_dict(load_file(directory / "heads.safetensors"))
 
     # --- building -------------------------------------------------------------------------------
     @classmethod

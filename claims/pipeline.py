@@ -37,6 +37,9 @@ class FactReader(Protocol):
     @property
     def amount_source(self) -> str: ...
 
+    @property
+    def decision_mode(self) -> str: ...
+
     def predict(self, texts: list[str]) -> ModelOutput: ...
 
 
@@ -160,11 +163,16 @@ class TriagePipeline:
     ) -> TriageDecision:
         best = int(damage.argmax())
         labels = {DAMAGE: TaskDecision(self.model.damage_labels[best], float(damage[best]))}
-        held = {name: p >= 0.5 for name, p in facts.items()}
-        outcomes = self.policy.decide(held, amount)
-        distribution = self.policy.label_probabilities(facts, amount)
-        for task, outcome in outcomes.items():
-            labels[task] = TaskDecision(outcome.label, float(distribution[task].get(outcome.label, 0.0)))
+        if self.model.decision_mode == "most_probable":
+            best_rules = self.policy.most_probable(facts, amount)
+            outcomes = {task: outcome for task, (outcome, _) in best_rules.items()}
+            for task, (outcome, probability) in best_rules.items():
+                labels[task] = TaskDecision(outcome.label, probability)
+        else:
+            outcomes = self.policy.decide({name: p >= 0.5 for name, p in facts.items()}, amount)
+            distribution = self.policy.label_probabilities(facts, amount)
+            for task, outcome in outcomes.items():
+                labels[task] = TaskDecision(outcome.label, float(distribution[task].get(outcome.label, 0.0)))
         labels = {task: labels[task] for task in TASKS}
         reasons = tuple(
             f"{task} confidence {labels[task].confidence:.2f} below {self.thresholds[task]:.2f}"

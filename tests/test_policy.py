@@ -173,3 +173,16 @@ def test_shared_facts_fall_back_to_enumeration(tmp_path: Path) -> None:
     assert dist["kritisch"] == pytest.approx(1 - 0.7 * 0.6)
     assert "hoch" not in dist
     assert dist["niedrig"] == pytest.approx(0.42 * 0.5)
+
+
+def test_most_probable_label_and_its_most_probable_rule() -> None:
+    policy = load_policy()
+    # two weak kritisch facts: neither above 0.5, together more likely than not
+    probs = {"loss_ongoing": 0.4, "person_injured": 0.4, "minor_damage": 0.9}
+    best = policy.most_probable(probs, None)
+    outcome, p = best["urgency"]
+    assert outcome.label == "kritisch" and p == pytest.approx(1 - 0.6 * 0.6)
+    assert outcome.rule == "kritisch.loss_ongoing"  # 0.4 beats 0.6 * 0.4 for the later rule
+    assert policy.decide({k: v >= 0.5 for k, v in probs.items()}, None)["urgency"].label == "niedrig"
+    rules = policy.rule_probabilities(probs, None)["urgency"]
+    assert sum(rules.values()) == pytest.approx(1.0)

@@ -104,3 +104,17 @@ def test_bad_recipes_are_refused_clearly(tmp_path: Path, tiny_encoder_dir: Path,
     path.write_text(text, "utf-8")
     with pytest.raises(RecipeError, match=message):
         run_recipe(path, lambda t: t, tiny_encoder_dir, tmp_path / "m", "x")
+
+
+def test_a_recipe_can_start_from_a_parent_bundle(tiny_encoder_dir: Path, tmp_path: Path) -> None:
+    data, facts = write_corpus(tmp_path)
+    parent = run_recipe(
+        write_recipe(tmp_path / "p.yaml", data, facts, "p-1"), lambda t: t, tiny_encoder_dir, tmp_path / "m", "x"
+    )
+    child_recipe = write_recipe(tmp_path / "c.yaml", data, facts, "c-1")
+    child_recipe.write_text(child_recipe.read_text("utf-8") + f"parent: {parent}\n", "utf-8")
+    child = run_recipe(child_recipe, lambda t: t, tiny_encoder_dir, tmp_path / "m", "x")
+    config = json.loads((child / "config.json").read_text("utf-8"))
+    assert config["provenance"]["parent"]["model_version"] == "p-1"
+    assert config["decision_mode"] in ("facts_at_half", "most_probable")
+    assert set(config["metrics"]["decision_mode_dev_accuracy"]) == {"facts_at_half", "most_probable"}

@@ -19,6 +19,7 @@ The test split is never read.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -36,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from claims import __version__
 from claims.errors import ClaimsError
-from claims.model import DAMAGE, AmountSource, TriageConfig, TriageModel
+from claims.model import DAMAGE, AmountSource, DecisionMode, TriageConfig, TriageModel
 from claims.pipeline import TriagePipeline
 from claims.policy import load_policy
 from claims.policy.annotations import derived_labels, read_fact_file
@@ -49,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 #: Tried in this order; ties keep the earlier one.
 AMOUNT_SOURCES: tuple[AmountSource, ...] = ("extractor_then_model", "extractor", "model")
+DECISION_MODES: tuple[DecisionMode, ...] = ("facts_at_half", "most_probable")
 
 
 class RecipeError(ClaimsError, ValueError):
@@ -78,6 +80,9 @@ class Recipe(BaseModel):
     facts_dir: Path = Path("data/facts")
     model: ModelSection = Field(default_factory=lambda: ModelSection.model_validate({}))
     training: dict[str, Any] = Field(default_factory=dict)
+    parent: Path | None = Field(
+        default=None, description="A bundle whose adapter and heads the training starts from (lineage recorded)."
+    )
     lexical_weights: list[float] = Field(default_factory=lambda: [1.0], min_length=1)
     target_accuracy: float = Field(0.99, ge=0.5, le=1.0)
 
@@ -184,6 +189,7 @@ def run_recipe(
         dev_accuracy,
         args,
         config,
+        init_from=recipe.parent,
     )
     cfg = model.config
 
@@ -217,6 +223,14 @@ def run_recipe(
         amount_table[source] = (scores["urgency"] + scores["department"]) / 2
     cfg.amount_source = max(AMOUNT_SOURCES, key=lambda s: amount_table[s])
 
+    # How the policy decides under uncertain facts: the mode with the best dev decisions.
+    decision_table: dict[str, float] = {}
+    for mode in DECISION_MODES:
+        cfg.decision_mode = mode
+        scores = dev_accuracy(model)
+        decision_table[mode] = (scores["urgency"] + scores["department"]) / 2
+    cfg.decision_mode = max(DECISION_MODES, key=lambda m: decision_table[m])
+
     # Review thresholds on the confidences the pipeline computes.
     decisions = decide(model).decide(dev_texts)
     for task in TASKS:
@@ -246,6 +260,12 @@ def run_recipe(
         "library_version": __version__,
         "commit": commit,
         "policy": policy.name,
+        "parent": None
+        if recipe.parent is None
+        else {
+            "model_version": json.loads((recipe.parent / "config.json").read_text("utf-8"))["model_version"],
+            "sha256": sha256_of([recipe.parent]),
+        },
     }
     cfg.metrics = {
         "best_epoch": result.best_epoch,
@@ -264,6 +284,7 @@ def run_recipe(
         },
         "lexical_dev_accuracy": lexical_table,
         "amount_source_dev_accuracy": amount_table,
+        "decision_mode_dev_accuracy": decision_table,
         "args": asdict(args),
     }
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -103,12 +103,16 @@ def train_triage(
     dev_scorer: DevScorer,
     args: TrainingArguments | None = None,
     config: TriageConfig | None = None,
+    init_from: Path | None = None,
 ) -> tuple[TriageModel, TrainingResult]:
-    """Train on anonymized texts; return the model with its best dev epoch's weights restored."""
+    """Train on anonymized texts (from ``init_from``'s adapter and heads when given); return the
+    model with its best dev epoch's weights restored."""
     args = args or TrainingArguments()
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
     model = TriageModel.for_training(encoder_dir, config)
+    if init_from is not None:
+        model.load_weights(init_from)
     cfg = model.config
     if train_facts.shape != (len(train_texts), len(cfg.facts)):
         raise ValueError(f"fact matrix has shape {train_facts.shape}, expected {(len(train_texts), len(cfg.facts))}")

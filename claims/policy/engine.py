@@ -172,10 +172,11 @@ class Policy:
         values = {name: bool(facts.get(name, False)) for name in schema.boolean}
         return {task: policy.decide(values, amount) for task, policy in self.tasks.items()}
 
-    def label_probabilities(
+    def rule_probabilities(
         self, probabilities: Mapping[str, float], amount: float | None, *, seed: int = 0
     ) -> dict[str, dict[str, float]]:
-        """P(label) per task when each fact holds independently with its probability.
+        """P(rule decides) per task, over its rules and its default, when each fact holds
+        independently with its probability.
 
         Exact when the task's rules read disjoint sets of facts (the guide's do): P(rule k decides)
         = P(rule k holds) x P(no earlier rule holds). Otherwise exact enumeration of the uncertain
@@ -195,12 +196,40 @@ class Policy:
                 shares.append(remaining)
             else:
                 shares = list(_enumerated_shares(policy, p, amount, seed))
+            total = float(sum(shares)) or 1.0
+            out[task] = {rule.id: float(share) / total for rule, share in zip(rules, shares, strict=True)}
+        return out
+
+    def label_probabilities(
+        self, probabilities: Mapping[str, float], amount: float | None, *, seed: int = 0
+    ) -> dict[str, dict[str, float]]:
+        """P(label) per task: the probabilities of the rules that give it, summed."""
+        out: dict[str, dict[str, float]] = {}
+        for task, shares in self.rule_probabilities(probabilities, amount, seed=seed).items():
             dist: dict[str, float] = {}
-            for rule, share in zip(rules, shares, strict=True):
+            for rule_id, share in shares.items():
                 if share > 0:
-                    dist[rule.label] = dist.get(rule.label, 0.0) + share
-            total = sum(dist.values())
-            out[task] = {label: value / total for label, value in dist.items()}
+                    label = self.rule(task, rule_id).label
+                    dist[label] = dist.get(label, 0.0) + share
+            out[task] = dist
+        return out
+
+    def most_probable(
+        self, probabilities: Mapping[str, float], amount: float | None
+    ) -> dict[str, tuple[RuleOutcome, float]]:
+        """Per task the most probable label under the fact probabilities, its probability, and the
+        most probable rule giving it (the Bayes decision when the facts are uncertain)."""
+        out: dict[str, tuple[RuleOutcome, float]] = {}
+        for task, shares in self.rule_probabilities(probabilities, amount).items():
+            by_label: dict[str, float] = {}
+            for rule_id, share in shares.items():
+                label = self.rule(task, rule_id).label
+                by_label[label] = by_label.get(label, 0.0) + share
+            label = max(by_label, key=lambda k: by_label[k])
+            rule_id = max((r for r in shares if self.rule(task, r).label == label), key=lambda r: shares[r])
+            rule = self.rule(task, rule_id)
+            used = () if rule.when is None else rule.when.facts() + ((AMOUNT,) if rule.when.uses_amount() else ())
+            out[task] = (RuleOutcome(label, rule_id, used), by_label[label])
         return out
 
 
