@@ -27,7 +27,7 @@ NODE_FLAGS = [
     "--object-store-memory=150000000",
     "--disable-usage-stats",
 ]
-STARTUP_SECONDS = 120
+STARTUP_SECONDS = 300  # generous: a loaded CI box takes minutes to start Ray
 
 
 def _free_port() -> int:
@@ -44,12 +44,21 @@ def cluster_env() -> dict[str, str]:
 
 
 def _node_count(address: str, env: dict[str, str]) -> int:
+    """Alive nodes, or 0 while the head does not answer yet (probing before that would hang)."""
+    host, port = address.rsplit(":", 1)
+    try:
+        socket.create_connection((host, int(port)), timeout=2).close()
+    except OSError:
+        return 0
     probe = (
         "import ray; ray.init(address=%r, logging_level='ERROR'); print(len([n for n in ray.nodes() if n['Alive']]))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe % address], env=env, capture_output=True, text=True, timeout=60
-    )
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", probe % address], env=env, capture_output=True, text=True, timeout=120
+        )
+    except subprocess.TimeoutExpired:
+        return 0
     return int(result.stdout.strip().splitlines()[-1]) if result.returncode == 0 and result.stdout.strip() else 0
 
 
