@@ -27,6 +27,7 @@ NODE_FLAGS = [
     "--object-store-memory=150000000",
     "--disable-usage-stats",
 ]
+START_ATTEMPTS = 3
 STARTUP_SECONDS = 300  # generous: a loaded CI box takes minutes to start Ray
 
 
@@ -87,21 +88,24 @@ def local_cluster(log_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
             ("head", ["--head", f"--port={port}", "--include-dashboard=false", f"--temp-dir={temp_dir}"]),
             ("node2", [f"--address={address}"]),
         ):
-            with (log_dir / f"ray-{name}.log").open("wb") as log:
-                nodes.append(
-                    subprocess.Popen(
+            for attempt in range(1, START_ATTEMPTS + 1):  # Ray gives its raylet 30 s; a loaded box can miss that
+                with (log_dir / f"ray-{name}-{attempt}.log").open("wb") as log:
+                    node = subprocess.Popen(
                         [ray, "start", *flags, *NODE_FLAGS],
                         env=env,
                         stdout=log,
                         stderr=subprocess.STDOUT,
                         start_new_session=True,
                     )
-                )
-            deadline = time.monotonic() + STARTUP_SECONDS
-            while _node_count(address, env) < len(nodes):
-                if time.monotonic() > deadline or any(node.poll() is not None for node in nodes):
-                    raise RuntimeError(f"Ray {name} did not come up; see {log_dir}/ray-{name}.log")
-                time.sleep(2)
+                nodes.append(node)
+                deadline = time.monotonic() + STARTUP_SECONDS
+                while node.poll() is None and time.monotonic() < deadline and _node_count(address, env) < len(nodes):
+                    time.sleep(2)
+                if node.poll() is None and _node_count(address, env) >= len(nodes):
+                    break
+                _stop(nodes.pop())
+            else:
+                raise RuntimeError(f"Ray {name} did not come up; see {log_dir}/ray-{name}-*.log")
         yield address, env
     finally:
         for node in reversed(nodes):
