@@ -27,7 +27,8 @@ NODE_FLAGS = [
     "--object-store-memory=150000000",
     "--disable-usage-stats",
 ]
-STARTUP_SECONDS = 120
+START_ATTEMPTS = 3
+STARTUP_SECONDS = 300  # generous: a loaded CI box takes minutes to start Ray
 
 
 def _free_port() -> int:
@@ -44,12 +45,21 @@ def cluster_env() -> dict[str, str]:
 
 
 def _node_count(address: str, env: dict[str, str]) -> int:
+    """Alive nodes, or 0 while the head does not answer yet (probing before that would hang)."""
+    host, port = address.rsplit(":", 1)
+    try:
+        socket.create_connection((host, int(port)), timeout=2).close()
+    except OSError:
+        return 0
     probe = (
         "import ray; ray.init(address=%r, logging_level='ERROR'); print(len([n for n in ray.nodes() if n['Alive']]))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe % address], env=env, capture_output=True, text=True, timeout=60
-    )
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", probe % address], env=env, capture_output=True, text=True, timeout=120
+        )
+    except subprocess.TimeoutExpired:
+        return 0
     return int(result.stdout.strip().splitlines()[-1]) if result.returncode == 0 and result.stdout.strip() else 0
 
 
@@ -78,21 +88,24 @@ def local_cluster(log_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
             ("head", ["--head", f"--port={port}", "--include-dashboard=false", f"--temp-dir={temp_dir}"]),
             ("node2", [f"--address={address}"]),
         ):
-            with (log_dir / f"ray-{name}.log").open("wb") as log:
-                nodes.append(
-                    subprocess.Popen(
+            for attempt in range(1, START_ATTEMPTS + 1):  # Ray gives its raylet 30 s; a loaded box can miss that
+                with (log_dir / f"ray-{name}-{attempt}.log").open("wb") as log:
+                    node = subprocess.Popen(
                         [ray, "start", *flags, *NODE_FLAGS],
                         env=env,
                         stdout=log,
                         stderr=subprocess.STDOUT,
                         start_new_session=True,
                     )
-                )
-            deadline = time.monotonic() + STARTUP_SECONDS
-            while _node_count(address, env) < len(nodes):
-                if time.monotonic() > deadline or any(node.poll() is not None for node in nodes):
-                    raise RuntimeError(f"Ray {name} did not come up; see {log_dir}/ray-{name}.log")
-                time.sleep(2)
+                nodes.append(node)
+                deadline = time.monotonic() + STARTUP_SECONDS
+                while node.poll() is None and time.monotonic() < deadline and _node_count(address, env) < len(nodes):
+                    time.sleep(2)
+                if node.poll() is None and _node_count(address, env) >= len(nodes):
+                    break
+                _stop(nodes.pop())
+            else:
+                raise RuntimeError(f"Ray {name} did not come up; see {log_dir}/ray-{name}-*.log")
         yield address, env
     finally:
         for node in reversed(nodes):
