@@ -1,7 +1,8 @@
 """Train the PII tagger (frozen e5 layers + BiLSTM head) on the corpus markup.
 
 Every training claim is used as written plus ``copies`` times with its values swapped for fresh
-fictitious ones. Encoder states are computed once (the encoder is frozen), then the head trains
+fictitious ones, each copy varied by ``training.pii_augment`` (case, OCR noise, form fields,
+signatures, thread headers, business names, negative sentences). Encoder states are computed once (the encoder is frozen), then the head trains
 for a few epochs; the epoch with the best dev F2 over all personal-data tokens is kept.
 """
 
@@ -18,6 +19,7 @@ from tqdm import tqdm
 
 from claims.anonymizer.pii_model import PiiTagger, PiiTaggerConfig
 from claims.records import LabeledClaim, Span
+from training.pii_augment import Augmenter
 from training.value_swap import ValueSwapper
 
 logger = logging.getLogger(__name__)
@@ -60,9 +62,10 @@ def _examples(
     tagger: PiiTagger, claims: list[LabeledClaim], copies: int, seed: int
 ) -> list[tuple[str, tuple[Span, ...]]]:
     swapper = ValueSwapper(seed)
+    augmenter = Augmenter(seed)
     examples = [(c.text, c.spans) for c in claims]
     for _ in range(copies):
-        examples += [swapper.swap(c) for c in claims if c.spans]
+        examples += [augmenter.variants(*swapper.swap(c)) for c in claims if c.spans]
     return examples
 
 
