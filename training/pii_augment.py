@@ -390,6 +390,26 @@ class Augmenter:
             out.spans.extend(Span(s.type, s.start + offset, s.end + offset) for s in piece_spans)
         return out.build()
 
+    def window(self, text: str, spans: Sequence[Span], max_chars: int) -> Example:
+        """A piece of at most ``max_chars`` characters around a random value, cut at spaces;
+        spans cut by the edges are dropped with the text they cover."""
+        if len(text) <= max_chars:
+            return text, tuple(spans)
+        centre = self.rng.choice(spans).start if spans else self.rng.randrange(len(text))
+        start = max(0, min(centre - max_chars // 2, len(text) - max_chars))
+        end = start + max_chars
+        while start > 0 and not text[start - 1].isspace() and start < centre:
+            start += 1
+        while end < len(text) and not text[end].isspace() and end > start:
+            end -= 1
+        for span in spans:  # never cut through a value: move the edge outside it
+            if span.start < start < span.end:
+                start = span.end
+            if span.start < end < span.end:
+                end = span.start
+        kept = tuple(Span(s.type, s.start - start, s.end - start) for s in spans if start <= s.start and s.end <= end)
+        return text[start:end], kept
+
     def case_variant(self, text: str, spans: Sequence[Span]) -> Example:
         """All lower or ALL CAPS, the whole text or only the names in it."""
         upper = self.rng.random() < 0.35

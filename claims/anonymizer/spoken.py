@@ -18,6 +18,9 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from claims.anonymizer.recognizers.email import has_public_suffix
 
 # --- number words -------------------------------------------------------------------------------
 _DE_SMALL = {
@@ -89,12 +92,16 @@ def number_value(word: str) -> int | None:
     return value if value is not None else _english_number(word)
 
 
+_ORDINAL_ENDING = re.compile(r"(.+?t)(?:e[nrsm]?)")
+
+
+@lru_cache(maxsize=8192)
 def ordinal_value(word: str) -> int | None:
     """The value of an ordinal word ("zwölften", "einundzwanzigste", "twelfth"), or ``None``."""
     word = word.lower()
     if word in _EN_ORDINALS:
         return _EN_ORDINALS[word]
-    match = re.fullmatch(r"(.+?t)(?:e[nrsm]?)", word)
+    match = _ORDINAL_ENDING.fullmatch(word)
     if not match:
         return None
     stem = match.group(1)
@@ -147,6 +154,7 @@ def _tokens(text: str) -> list[_Token]:
     return tokens
 
 
+@lru_cache(maxsize=8192)
 def _kind(word: str) -> str:
     if word in _NOT_SPOKEN:
         return "word"
@@ -316,7 +324,8 @@ def _spoken_runs(text: str, tokens: list[_Token]) -> list[Rewrite]:
         digits = sum(ch.isdigit() for ch in value)
         letters = sum(t.kind == "letter" for t in run)
         number_words = sum(t.kind in ("number", "repeat") for t in run)
-        if (digits >= 3 and number_words >= 2) or (letters >= 3 and letters + number_words == len(run)):
+        joiners = sum(t.kind == "joiner" for t in run)
+        if (digits >= 3 and number_words >= 2) or (letters >= 3 and letters + number_words + joiners == len(run)):
             rewrites.append(Rewrite(run[0].start, run[-1].end, value))
     return rewrites
 
@@ -324,7 +333,6 @@ def _spoken_runs(text: str, tokens: list[_Token]) -> list[Rewrite]:
 _WRITTEN_JOIN = re.compile(r"[.\-_+]")
 _SPACE = re.compile(r"\s+")
 _MAX_EMAIL_TOKENS = 12
-_TOP_LEVEL = re.compile(r"\.[^\W\d_]{2,}$")
 
 
 def _email_joint(text: str, left: _Token, right: _Token) -> str | None:
@@ -383,7 +391,7 @@ def _spoken_emails(text: str, tokens: list[_Token]) -> list[Rewrite]:
             continue
         local = _email_part(text, tokens, i - 1, -1)
         domain = _email_part(text, tokens, i + 1, +1)
-        if local is None or domain is None or not _TOP_LEVEL.search(domain[1]):
+        if local is None or domain is None or not has_public_suffix(domain[1]):
             continue
         if text[tokens[domain[0]].end : tokens[domain[0]].end + 1] == "@":
             continue  # "or at m.ashworth@outlook.com": the address is written, "at" is English
@@ -447,6 +455,22 @@ def _spoken_dates(text: str, tokens: list[_Token]) -> list[Rewrite]:
         rewrites.append(Rewrite(tokens[i].start, end_token.end, value))
         i += used + (year[1] if year else 0)
     return rewrites
+
+
+def is_spoken_value(value: str) -> bool:
+    """Whether a value is (partly) said or spelled out: a number word, a spoken "punkt"/"at"/
+    "minus", or two spelled letters. Decided on the words alone, for evaluation slices."""
+    tokens = _tokens(value)
+    kinds = [t.kind for t in tokens]
+    return (
+        any(k in ("number", "repeat", "scale") for k in kinds)
+        or any(t.word in _EMAIL_SYMBOL or t.word in _ATS for t in tokens)
+        or sum(
+            k == "letter" and len(t.word) == 1 and value[t.end : t.end + 1] == " "
+            for k, t in zip(kinds, tokens, strict=True)
+        )
+        >= 2
+    )
 
 
 def normalize_spoken(text: str) -> NormalizedText:
