@@ -221,7 +221,8 @@ class Anonymizer:
             text=text, language=language, entities=self.config.entities
         )
         found = [DetectedEntity(r.entity_type, r.start, r.end, round(float(r.score), 3)) for r in raw]
-        found += self.spoken_values(text, language)
+        if self.config.spoken_values:
+            found += self.spoken_values(text, language)
         return merge_adjacent(text, propagate_names(text, resolve_overlaps(found)))
 
     def spoken_values(self, text: str, language: str) -> list[DetectedEntity]:
