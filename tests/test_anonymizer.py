@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from claims.anonymizer import Anonymizer, AnonymizerConfig, AnonymizerInputError
 from claims.anonymizer.engine import DetectedEntity, resolve_overlaps
 from claims.anonymizer.evaluation import evaluate_anonymizer
-from claims.records import read_labeled
+from claims.records import LabeledClaim, Span, read_labeled
 from triage_cli.main import app
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -101,7 +101,34 @@ def test_evaluation_counts_caught_spans_and_survivors(rules: Anonymizer) -> None
     assert report.per_type["LOCATION"].gold == 1
     payload = report.to_dict()
     assert set(payload["per_type"]) >= {"PERSON", "TAX_ID"}
+    phone = payload["per_type"]["PHONE_NUMBER"]
+    assert phone["recall_ci95"][0] < phone["recall"] <= phone["recall_ci95"][1] == 1.0
+    assert 0.0 <= phone["precision_ci95"][0] <= phone["precision"] <= phone["precision_ci95"][1] <= 1.0
+    assert set(payload["slices"]) == {"spoken", "ocr"}
     json.dumps(payload)
+
+
+def test_evaluation_slices_spoken_and_ocr_values_and_lists_survivors(rules: Anonymizer) -> None:
+    text = (
+        "Rückruf unter null eins sieben sechs drei acht acht zwo eins neun null vier. "
+        "Unterschrift: K. Ziircher, wohnhaft Hohe StraBe 27."
+    )
+    spans = []
+    for typ, value in (
+        ("PHONE_NUMBER", "null eins sieben sechs drei acht acht zwo eins neun null vier"),
+        ("PERSON", "K. Ziircher"),
+        ("LOCATION", "Hohe StraBe 27"),
+    ):
+        spans.append(Span(typ, text.index(value), text.index(value) + len(value)))
+    claim = LabeledClaim("S1", text, tuple(spans), "leitungswasser", "mittel", "sach_privat", "n")
+    report = evaluate_anonymizer(lambda t: [], [claim])  # finds nothing: every value survives
+    payload = report.to_dict()
+    assert payload["slices"]["spoken"]["PHONE_NUMBER"]["gold"] == 1
+    assert payload["slices"]["ocr"]["PERSON"]["gold"] == 1 and payload["slices"]["ocr"]["LOCATION"]["gold"] == 1
+    assert "PERSON" not in payload["slices"]["spoken"] or payload["slices"]["spoken"]["PERSON"]["gold"] == 0
+    assert payload["per_type"]["PHONE_NUMBER"]["claims_with_surviving_value"] == ["S1"]
+    caught = evaluate_anonymizer(rules.analyze, [claim]).to_dict()
+    assert caught["slices"]["spoken"]["PHONE_NUMBER"]["recall"] == 1.0
 
 
 def test_no_canary_in_logs_errors_or_cli_output(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

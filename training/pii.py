@@ -1,7 +1,8 @@
 """Train the PII tagger (frozen e5 layers + BiLSTM head) on the corpus markup.
 
 Every training claim is used as written plus ``copies`` times with its values swapped for fresh
-fictitious ones. Encoder states are computed once (the encoder is frozen), then the head trains
+fictitious ones, each copy varied by ``training.pii_augment`` (case, OCR noise, form fields,
+signatures, thread headers, business names, negative sentences). Encoder states are computed once (the encoder is frozen), then the head trains
 for a few epochs; the epoch with the best dev F2 over all personal-data tokens is kept.
 """
 
@@ -18,6 +19,7 @@ from tqdm import tqdm
 
 from claims.anonymizer.pii_model import PiiTagger, PiiTaggerConfig
 from claims.records import LabeledClaim, Span
+from training.pii_augment import Augmenter
 from training.value_swap import ValueSwapper
 
 logger = logging.getLogger(__name__)
@@ -34,6 +36,13 @@ class PiiTrainingArguments:
     learning_rate: float = 2e-3
     entity_weight: float = field(default=3.0, metadata={"help": "Loss weight of personal-data tokens vs O."})
     seed: int = 13
+    max_chars: int = field(
+        default=0, metadata={"help": "Cut every example to a window of this many characters (0: whole)."}
+    )
+    snippets: int = field(default=0, metadata={"help": "Extra short examples in the styles of training.pii_augment."})
+    warm_start: Path | None = field(
+        default=None, metadata={"help": "Start from this trained head instead of from scratch."}
+    )
 
     def __post_init__(self) -> None:
         for name in ("copies", "epochs", "batch_size"):
@@ -57,12 +66,16 @@ def token_labels(tagger: PiiTagger, text: str, spans: tuple[Span, ...]) -> tuple
 
 
 def _examples(
-    tagger: PiiTagger, claims: list[LabeledClaim], copies: int, seed: int
+    tagger: PiiTagger, claims: list[LabeledClaim], copies: int, seed: int, max_chars: int = 0, snippets: int = 0
 ) -> list[tuple[str, tuple[Span, ...]]]:
     swapper = ValueSwapper(seed)
+    augmenter = Augmenter(seed)
     examples = [(c.text, c.spans) for c in claims]
     for _ in range(copies):
-        examples += [swapper.swap(c) for c in claims if c.spans]
+        examples += [augmenter.variants(*swapper.swap(c)) for c in claims if c.spans]
+    if max_chars:
+        examples = [augmenter.window(text, spans, max_chars) for text, spans in examples]
+    examples += [augmenter.variants(*augmenter.snippet()) for _ in range(snippets)]
     return examples
 
 
@@ -112,7 +125,12 @@ def train_pii(
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     tagger = PiiTagger.from_encoder(encoder_dir, config or PiiTaggerConfig())
-    train_set = _featurize(tagger, _examples(tagger, train, args.copies, args.seed), "encoding train")
+    if args.warm_start is not None:
+        from safetensors.torch import load_file
+
+        tagger.head.load_state_dict(load_file(Path(args.warm_start) / "head.safetensors"))
+    examples = _examples(tagger, train, args.copies, args.seed, args.max_chars, args.snippets)
+    train_set = _featurize(tagger, examples, "encoding train")
     dev_set = _featurize(tagger, [(c.text, c.spans) for c in dev], "encoding dev")
     weights = torch.full((len(tagger.config.labels),), args.entity_weight)
     weights[0] = 1.0
@@ -155,6 +173,13 @@ def train_pii(
                 break
     assert best_state is not None
     tagger.head.load_state_dict(best_state)
-    tagger.config.metrics = {"dev": best, "train_claims": len(train), "copies": args.copies}
+    tagger.config.metrics = {
+        "dev": best,
+        "train_claims": len(train),
+        "copies": args.copies,
+        "max_chars": args.max_chars,
+        "snippets": args.snippets,
+        "warm_start": args.warm_start is not None,
+    }
     tagger.save_pretrained(out_dir)
     return best

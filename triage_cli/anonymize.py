@@ -83,19 +83,32 @@ def anonymize_eval(
     if as_json:
         typer.echo(json.dumps(payload, indent=2))
         return
-    typer.echo(f"{data}: {report.claims} claims, {payload['mode']}")
+    typer.echo(f"{data}: {report.claims} claims, {payload['mode']} (95% Wilson intervals)")
     typer.echo(
-        f"{'type':16} {'gold':>5} {'recall':>7} {'found':>6} {'precision':>9} {'F2':>6}  claims with surviving value"
+        f"{'type':16} {'gold':>5} {'recall':>7} {'recall 95% CI':>13} {'found':>6} {'precision':>9} "
+        f"{'precision 95% CI':>16} {'F2':>6}  claims with surviving value"
     )
     per_type: dict[str, dict] = payload["per_type"]  # type: ignore[assignment]
-    for typ, row in per_type.items():
-        ids = row["claims_with_surviving_value"]
+    overall: dict = payload["overall"]  # type: ignore[assignment]
+    rows: list[tuple[str, dict]] = [*per_type.items(), ("all", overall)]
+    for typ, row in rows:
+        ids = row.get("claims_with_surviving_value", [])
         shown = ", ".join(ids[:8]) + (f" (+{len(ids) - 8})" if len(ids) > 8 else "")
         typer.echo(
-            f"{typ:16} {row['gold']:>5} {row['recall']:>7.3f} {row['detected']:>6} {row['precision']:>9.3f} {row['f2']:>6.3f}  {shown}"
+            f"{typ:16} {row['gold']:>5} {row['recall']:>7.3f} {_interval(row['recall_ci95']):>13} {row['detected']:>6} "
+            f"{row['precision']:>9.3f} {_interval(row['precision_ci95']):>16} {row['f2']:>6.3f}  {shown}"
         )
-    overall = payload["overall"]
-    typer.echo(f"{'all':16} {'':>5} {overall['recall']:>7.3f} {'':>6} {overall['precision']:>9.3f}")  # type: ignore[index]
+    slices: dict[str, dict[str, dict]] = payload["slices"]  # type: ignore[assignment]
+    for name, by_type in slices.items():
+        present = {t: r for t, r in by_type.items() if r["gold"]}
+        summary = "; ".join(
+            f"{t} {r['recall']:.3f} of {r['gold']} {_interval(r['recall_ci95'])}" for t, r in present.items()
+        )
+        typer.echo(f"slice {name}: recall {summary or 'no gold values'}")
     typer.echo(
         f"amounts kept: {payload['amounts_kept']:.3f} of {payload['amounts_seen']}; loss dates kept: {payload['loss_dates_kept']:.3f} of {payload['dates_seen']}"
     )
+
+
+def _interval(bounds: list[float]) -> str:
+    return f"{bounds[0]:.3f}-{bounds[1]:.3f}"

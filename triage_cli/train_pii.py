@@ -17,6 +17,11 @@ def train_pii(
     epochs: int = typer.Option(12, help="Maximum epochs."),
     layers: int = typer.Option(4, help="Encoder layers the tagger runs on."),
     seed: int = typer.Option(13, help="Random seed (training order, value swapping)."),
+    max_chars: int = typer.Option(0, help="Cut every example to a window of this many characters (0: whole)."),
+    snippets: int = typer.Option(
+        0, help="Extra short examples: form fields, signatures, thread headers, business names."
+    ),
+    warm_start: Path | None = typer.Option(None, help="Continue from this trained head (e.g. the shipped one)."),
 ) -> None:
     """Train on train.jsonl (plus value-swapped copies), keep the best epoch on dev.jsonl, save."""
     from claims.anonymizer.pii_model import PiiTaggerConfig
@@ -32,7 +37,9 @@ def train_pii(
             dev,
             RuntimeSettings().encoder_path,
             out,
-            PiiTrainingArguments(copies=copies, epochs=epochs, seed=seed),
+            PiiTrainingArguments(
+                copies=copies, epochs=epochs, seed=seed, max_chars=max_chars, snippets=snippets, warm_start=warm_start
+            ),
             PiiTaggerConfig(encoder_layers=layers),
         )
     except (ClaimsError, ValueError) as exc:

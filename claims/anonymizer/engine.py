@@ -18,6 +18,7 @@ from presidio_anonymizer.entities import RecognizerResult as AnonymizerSpan
 from claims.anonymizer.nlp_engine import BlankSpacyNlpEngine
 from claims.anonymizer.recognizers import PATTERN_RECOGNIZERS
 from claims.anonymizer.settings import AnonymizerConfig
+from claims.anonymizer.spoken import normalize_spoken
 from claims.errors import ClaimsError
 from claims.language import STOPWORDS, detect_language
 
@@ -137,7 +138,18 @@ class Anonymizer:
             registry.add_recognizer(recognizer)
         nlp_engine = BlankSpacyNlpEngine(self.config.languages)
         nlp_engine.load()
-        self._analyzer = AnalyzerEngine(
+        self._analyzer = self._analyzer_engine(registry, nlp_engine)
+        # The normalised view of spoken values is read by the pattern recognizers only: their
+        # checksums and shapes decide, and the PII model does not run twice per claim.
+        rules_registry = RecognizerRegistry(supported_languages=self.config.languages)
+        for recognizer in registry.recognizers:
+            if recognizer not in extra_recognizers:
+                rules_registry.add_recognizer(recognizer)
+        self._rules_analyzer = self._analyzer_engine(rules_registry, nlp_engine)
+        self._anonymizer = AnonymizerEngine()
+
+    def _analyzer_engine(self, registry: RecognizerRegistry, nlp_engine: BlankSpacyNlpEngine) -> AnalyzerEngine:
+        return AnalyzerEngine(
             registry=registry,
             nlp_engine=nlp_engine,
             supported_languages=self.config.languages,
@@ -149,7 +161,6 @@ class Anonymizer:
                 context_suffix_count=self.config.context_suffix_count,
             ),
         )
-        self._anonymizer = AnonymizerEngine()
 
     @classmethod
     def build(
@@ -205,11 +216,31 @@ class Anonymizer:
     def analyze(self, text: str) -> list[DetectedEntity]:
         """Personal data in ``text``: non-overlapping spans, in text order."""
         text = self.check_input(text)
+        language = self.language_of(text)
         raw: list[RecognizerResult] = self._analyzer.analyze(
-            text=text, language=self.language_of(text), entities=self.config.entities
+            text=text, language=language, entities=self.config.entities
         )
         found = [DetectedEntity(r.entity_type, r.start, r.end, round(float(r.score), 3)) for r in raw]
+        if self.config.spoken_values:
+            found += self.spoken_values(text, language)
         return merge_adjacent(text, propagate_names(text, resolve_overlaps(found)))
+
+    def spoken_values(self, text: str, language: str) -> list[DetectedEntity]:
+        """Values said or spelled out ("null eins sieben ...", "martina punkt obermaier at web punkt
+        de"): the pattern recognizers read the normalised view, and each detection that touches a
+        spoken run maps back to the whole run in the original text."""
+        view = normalize_spoken(text)
+        if not view.changed:
+            return []
+        raw: list[RecognizerResult] = self._rules_analyzer.analyze(
+            text=view.text, language=language, entities=self.config.entities
+        )
+        found = []
+        for result in raw:
+            start, end = view.to_original(result.start, result.end)
+            if view.touches_rewrite(start, end):
+                found.append(DetectedEntity(result.entity_type, start, end, round(float(result.score), 3)))
+        return found
 
     def anonymize(self, text: str) -> AnonymizedText:
         """Replace every detected value by ``<TYPE_n>``; equal values share a placeholder."""

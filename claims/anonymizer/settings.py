@@ -38,6 +38,8 @@ class AnonymizerConfig(BaseModel):
     context_prefix_count: int = 5
     context_suffix_count: int = 1
     max_text_chars: int = 100_000
+    # Read spoken and spelled-out values ("null eins sieben ...") through claims.anonymizer.spoken.
+    spoken_values: bool = True
     pii_model: PiiModelConfig = PiiModelConfig(min_score=0.5)
     entities: list[str] = Field(default_factory=lambda: list(PII_TYPES))
 

@@ -25,5 +25,9 @@ class EmailRecognizer(ValuePatternRecognizer):
     CONTEXT = ["mail", "e-mail", "email", "adresse", "kontakt", "contact"]
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        domain = pattern_text.rsplit("@", 1)[1].rstrip(".")
-        return bool(_extractor()(domain).suffix)
+        return has_public_suffix(pattern_text.rsplit("@", 1)[1])
+
+
+def has_public_suffix(domain: str) -> bool:
+    """Whether ``domain`` ends in a real top-level domain ("web.de" yes, "lukas.thompson" no)."""
+    return bool(_extractor()(domain.rstrip(".")).suffix)

@@ -9,7 +9,13 @@ from claims.anonymizer.recognizers.base import CASE_SENSITIVE, ValuePatternRecog
 
 _LOWER = "a-zäöüßéèáàíóúñçşğıłńśźżćęąčřžšůë"
 _NAME = rf"[A-ZÄÖÜŁŚŻĆÇŞ][{_LOWER}'’]+(?:-[A-ZÄÖÜ][{_LOWER}]+)?"
-_NAMES = rf"{_NAME}(?:[ ](?:(?:von|van|de|der|den|zu|al|el|di|da|dos|del|la|le|ten|ter)[ ])*{_NAME}){{0,2}}"
+# Initials before a surname: "R. Vollmer", "H.-P. Kolbe", "A.-L. Vogt".
+_INITIALS = r"(?:[A-ZÄÖÜ]\.(?:[ ]?-?[A-ZÄÖÜ]\.)*[ ]?)"
+_NAMES = rf"(?:{_INITIALS}{_NAME}|{_NAME}(?:[ ](?:(?:von|van|de|der|den|zu|al|el|di|da|dos|del|la|le|ten|ter)[ ])*{_NAME}){{0,2}})"
+# Form fields are often filled in capitals ("NAME: ANDREAS WIMMER", "K. BRUGGER").
+_CAPS_NAMES = (
+    r"(?:[A-ZÄÖÜ]\.(?:[ ]?-?[A-ZÄÖÜ]\.)*[ ]?)?[A-ZÄÖÜ]{2,}(?:-[A-ZÄÖÜ]{2,})?(?:[ ][A-ZÄÖÜ]{2,}(?:-[A-ZÄÖÜ]{2,})?){0,2}"
+)
 _TITLE = r"(?:Herrn?|Frau|Hr\.|Fr\.|Dr\.|Prof\.|Mr\.?|Mrs\.?|Ms\.?|Miss|Familie|Fam\.)"
 _SIGN_OFF = (
     r"(?:Gruß|Grüße|Grüßen|Gruss|Grüsse|Grüssen|LG|VG|MfG|Beste[ ]Grüße|Regards|Cheers|Thanks|Thank[ ]you|"
@@ -17,7 +23,9 @@ _SIGN_OFF = (
 )
 _FIELD = (
     r"(?:Name|Vorname|Nachname|Versicherungsnehmer(?:in)?|VN|Kunde|Kundin|Fahrer(?:in)?|Mandant(?:in)?|Geschädigte[rn]?|"
-    r"Ansprechpartner(?:in)?|Kontaktperson|Kontakt|Zeuge|Zeugin|Policyholder|Driver|Client|Insured|Witness|Contact|Inhaber(?:in)?|Von|From)"
+    r"Ansprechpartner(?:in)?|Kontaktperson|Kontakt|Zeuge|Zeugin|Policyholder|Driver|Client|Insured|Witness|Contact|Inhaber(?:in)?|Von|From|"
+    r"Unterschrift(?:[ ]VN)?|Unterzeichner(?:in)?|Halter(?:in)?|Eigentümer(?:in)?|Mieter(?:in)?|Vermieter(?:in)?|"
+    r"Sachbearbeiter(?:in)?|Absender(?:in)?|Unfallgegner(?:in)?|Versicherte[ ]Person|Signature|Signed)"
 )
 
 
@@ -32,6 +40,11 @@ class PersonRecognizer(ValuePatternRecognizer):
         ),
         Pattern(
             "field", rf"(?<![\w]){_FIELD}[ ]?:[ ]*(?:(?:Herrn?|Frau|Mr\.?|Mrs\.?|Ms\.?)[ ])?(?P<value>{_NAMES})", 0.6
+        ),
+        Pattern(
+            "field_capitals",
+            rf"(?<![\w])(?i:{_FIELD})[ ]?:[ ]*(?:(?:HERRN?|FRAU|Herrn?|Frau)[ ])?(?P<value>{_CAPS_NAMES})(?![\w])",
+            0.6,
         ),
         Pattern(
             "introduction",
