@@ -240,9 +240,9 @@ def run_recipe(
     routed = decide(model, cfg.thresholds).decide(dev_texts)
     auto = [not d.needs_review for d in routed]
     all_right = [all(d.label(t) == dev_gold[t][i] for t in TASKS) for i, d in enumerate(routed)]
+    dev_fact_probs = model.predict(dev_texts).facts
     fact_acc = {
-        n: float(np.mean((model.predict(dev_texts).facts[:, j] >= 0.5) == (dev_facts[:, j] > 0.5)))
-        for j, n in enumerate(names)
+        n: float(np.mean((dev_fact_probs[:, j] >= 0.5) == (dev_facts[:, j] > 0.5))) for j, n in enumerate(names)
     }
 
     cfg.provenance = {
