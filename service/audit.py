@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from claims.metrics import wilson_interval
@@ -18,6 +18,7 @@ from service.orm import Claim
 from service.schemas import Accuracy, AuditReport, Interval, TaskAudit, VersionAudit
 
 Period = Literal["all", "day", "week", "month"]
+Key = tuple[str, str | None, str | None]  # model version, tenant (when split), period (when split)
 
 
 def _accuracy(correct: int, n: int) -> Accuracy:
@@ -41,12 +42,16 @@ def _bucket(day: Any, period: Period) -> str | None:
 def audit_report(
     session: Session,
     *,
+    tenants: tuple[str, ...] | None = None,
+    by_tenant: bool = False,
     model_version: str | None = None,
     created_from: datetime | None = None,
     created_to: datetime | None = None,
     period: Period = "all",
 ) -> AuditReport:
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
+    if tenants is not None:
+        conditions.append(Claim.tenant.in_(tenants))
     if model_version is not None:
         conditions.append(Claim.model_version == model_version)
     if created_from is not None:
@@ -54,17 +59,21 @@ def audit_report(
     if created_to is not None:
         conditions.append(Claim.created_at < created_to)
     day = func.date(Claim.created_at)
+    # Grouped by tenant too; without ``by_tenant`` the tenants are summed into one report.
+    tenant_col = Claim.tenant
 
-    Key = tuple[str, str | None]
+    def key_of(version: str, tenant: str, when: Any) -> Key:
+        return (version, tenant if by_tenant else None, _bucket(when, period))
+
     claims: dict[Key, int] = defaultdict(int)
     auto: dict[Key, int] = defaultdict(int)
     reviewed: dict[Key, int] = defaultdict(int)
-    for version, when, state, needs_review, count in session.execute(
-        select(Claim.model_version, day, Claim.review_state, Claim.needs_review, func.count())
+    for version, tenant, when, state, needs_review, count in session.execute(
+        select(Claim.model_version, tenant_col, day, Claim.review_state, Claim.needs_review, func.count())
         .where(*conditions)
-        .group_by(Claim.model_version, day, Claim.review_state, Claim.needs_review)
+        .group_by(Claim.model_version, tenant_col, day, Claim.review_state, Claim.needs_review)
     ):
-        key = (version, _bucket(when, period))
+        key = key_of(version, tenant, when)
         claims[key] += count
         # An auto-routed claim a clerk spot-checked later still counts as auto-routed.
         auto[key] += 0 if needs_review else count
@@ -78,16 +87,16 @@ def audit_report(
     for task in TASKS:
         index = {label: i for i, label in enumerate(labels[task])}
         final_col, predicted_col = getattr(Claim, task), getattr(Claim, f"predicted_{task}")
-        for version, when, final, predicted, count in session.execute(
-            select(Claim.model_version, day, final_col, predicted_col, func.count())
+        for version, tenant, when, final, predicted, count in session.execute(
+            select(Claim.model_version, tenant_col, day, final_col, predicted_col, func.count())
             .where(*conditions, Claim.review_state == "reviewed")
-            .group_by(Claim.model_version, day, final_col, predicted_col)
+            .group_by(Claim.model_version, tenant_col, day, final_col, predicted_col)
         ):
             if final in index and predicted in index:
-                matrices[(version, _bucket(when, period))][task][index[final]][index[predicted]] += count
+                matrices[key_of(version, tenant, when)][task][index[final]][index[predicted]] += count
 
     versions = []
-    for key in sorted(claims, key=lambda k: (k[0], k[1] or "")):
+    for key in sorted(claims, key=lambda k: (k[0], k[1] or "", k[2] or "")):
         tasks = {}
         for task in TASKS:
             matrix = matrices[key][task]
@@ -100,7 +109,8 @@ def audit_report(
         versions.append(
             VersionAudit(
                 model_version=key[0],
-                period=key[1],
+                tenant=key[1],
+                period=key[2],
                 claims=claims[key],
                 auto_routed=auto[key],
                 auto_routed_share=auto[key] / claims[key] if claims[key] else None,

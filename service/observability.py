@@ -80,6 +80,16 @@ class _QueueCollector(Collector):
         yield GaugeMetricFamily("claims_review_queue_size", "Claims waiting for a clerk.", value=waiting)
 
 
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def _method_label(scope: Scope) -> str:
+    """The request method when it is a standard one, else ``OTHER``: the method is the client's
+    text, and each new label value would be a new series (and a new word in the log)."""
+    method = scope.get("method", "")
+    return method if method in KNOWN_METHODS else "OTHER"
+
+
 def _route_template(scope: Scope) -> str:
     route = scope.get("route")
     path = getattr(route, "path", None)
@@ -113,11 +123,11 @@ class RequestMetricsMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            route = _route_template(scope)
+            route, method = _route_template(scope), _method_label(scope)
             elapsed = time.perf_counter() - start
-            self.metrics.requests.labels(scope["method"], route, str(status)).inc()
-            self.metrics.latency.labels(scope["method"], route).observe(elapsed)
-            logger.info("%s %s %d %.1fms id=%s", scope["method"], route, status, elapsed * 1000, request_id)
+            self.metrics.requests.labels(method, route, str(status)).inc()
+            self.metrics.latency.labels(method, route).observe(elapsed)
+            logger.info("%s %s %d %.1fms id=%s", method, route, status, elapsed * 1000, request_id)
 
 
 class BodyLimitMiddleware:
