@@ -3,6 +3,7 @@ label ids only: never a claim's text, id or reference."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -131,11 +132,14 @@ class RequestMetricsMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Answers 413 to a body over ``max_bytes`` (declared or streamed) before any handler runs."""
+    """Answers 413 to a body over ``max_bytes`` (declared or streamed) before any handler runs,
+    and 408 (closing the connection) to a body not complete within ``timeout`` seconds: a client
+    sending one byte every few seconds would otherwise hold its connection forever."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout: float = 10.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -143,22 +147,27 @@ class BodyLimitMiddleware:
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _too_large(send, self.max_bytes)
+            await _refuse(send, 413, f"request body larger than {self.max_bytes} bytes")
             return
         chunks: list[bytes] = []
         size = 0
         more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await _too_large(send, self.max_bytes)
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
+        try:
+            async with asyncio.timeout(self.timeout):
+                while more:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return
+                    chunk = message.get("body", b"")
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        await _refuse(send, 413, f"request body larger than {self.max_bytes} bytes")
+                        return
+                    chunks.append(chunk)
+                    more = message.get("more_body", False)
+        except TimeoutError:
+            await _refuse(send, 408, f"request body not complete within {self.timeout:g} s", close=True)
+            return
         body = b"".join(chunks)
         sent = False
 
@@ -172,14 +181,11 @@ class BodyLimitMiddleware:
         await self.app(scope, replay, send)
 
 
-async def _too_large(send: Send, limit: int) -> None:
-    payload: dict[str, Any] = {"detail": f"request body larger than {limit} bytes"}
+async def _refuse(send: Send, status: int, detail: str, *, close: bool = False) -> None:
+    payload: dict[str, Any] = {"detail": detail}
     body = json.dumps(payload).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-        }
-    )
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if close:  # the rest of the body may still come: the connection cannot carry another request
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
