@@ -59,7 +59,9 @@ def test_key_is_checked_before_the_body_is_parsed(api: Api) -> None:
 
 
 # 3. and 4. invisible text, C1 controls, ANSI escapes --------------------------------------------
-@pytest.mark.parametrize("text", ["\u200b\u200b\ufeff", "\u2060\u00ad \u200d", "Sturm\u0085", "\u009b2J Sturm", "\u0080"])
+@pytest.mark.parametrize(
+    "text", ["\u200b\u200b\ufeff", "\u2060\u00ad \u200d", "Sturm\u0085", "\u009b2J Sturm", "\u0080"]
+)
 def test_invisible_only_or_c1_control_text_is_422(api: Api, text: str) -> None:
     response = api.client.post("/v1/claims", json={"text": text}, headers=api.headers("intake"))
     assert response.status_code == 422
@@ -178,10 +180,12 @@ def test_a_key_over_its_share_gets_429_with_retry_after(settings: ServiceSetting
     gate = threading.Event()
 
     async def slow_triage(text: str) -> object:
-        await asyncio.to_thread(gate.wait, 10)
+        if text == "Sturm eins":  # the first claim holds its key's only slot until the gate opens
+            await asyncio.to_thread(gate.wait, 60)
         return await original(text)
 
     triager.triage = slow_triage
+    admission = api.client.app.state.service.admission  # type: ignore[attr-defined]
     first: list[int] = []
     thread = threading.Thread(
         target=lambda: first.append(
@@ -189,11 +193,13 @@ def test_a_key_over_its_share_gets_429_with_retry_after(settings: ServiceSetting
         )
     )
     thread.start()
-    time.sleep(0.5)
+    deadline = time.monotonic() + 60
+    while not any(admission.held(key_id) for key_id in range(1, 10)) and time.monotonic() < deadline:
+        time.sleep(0.05)
     second = api.client.post("/v1/claims", json={"text": "Sturm zwei"}, headers=api.headers("intake"))
     other_key = api.client.post("/v1/claims", json={"text": "Sturm drei"}, headers=api.headers("admin"))
     gate.set()
-    thread.join(10)
+    thread.join(60)
     api.client.__exit__(None, None, None)
     assert second.status_code == 429 and int(second.headers["Retry-After"]) >= 1
     assert other_key.status_code == 201 and first == [201]
