@@ -68,7 +68,7 @@ def test_keys_see_only_their_tenants(api: Api) -> None:
 
 
 def test_external_reference_is_never_stored_in_clear(api: Api, tmp_path: Path) -> None:
-    secret_refs = ["DE02120300000000202051", "Quirinus.Zwetschkenbaum", "+49-171-2345678", "M-QZ-4711"]
+    secret_refs = ["DE02120300000000202051", "Quirinus.Zwetschkenbaum", "0171-2345678", "M-QZ-4711"]
     for ref in secret_refs:
         answer = api.post_claim("Sturm hat das Dach abgedeckt", external_ref=ref)
         assert answer["external_ref"] == ref  # echoed to its sender
