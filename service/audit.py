@@ -23,7 +23,6 @@ from service.schemas import Accuracy, AuditReport, Interval, TaskAudit, VersionA
 
 Period = Literal["all", "day", "week", "month"]
 Key = tuple[str, str | None, str | None]  # model version, tenant (when split), period (when split)
-Key = tuple[str, str | None, str | None]  # model version, tenant (when split), period (when split)
 
 
 def _accuracy(correct: int, n: int) -> Accuracy:
