@@ -22,8 +22,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claims.pipeline import TriagePipeline
 from service import db
+from service.admission import Admission
 from service.auth import active_key_count
+from service.docs import mount_docs
 from service.observability import BodyLimitMiddleware, RequestMetricsMiddleware, ServiceMetrics
+from service.references import reference_secret
 from service.routers import audit, claims, review, system
 from service.settings import ServiceSettings
 from service.state import ServiceState
@@ -53,7 +56,12 @@ def create_app(settings: ServiceSettings | None = None, pipeline_factory: Pipeli
     settings = settings or ServiceSettings()
     engine = db.make_engine(settings.db_url)
     state = ServiceState(
-        settings=settings, engine=engine, sessions=db.session_factory(engine), metrics=ServiceMetrics()
+        settings=settings,
+        engine=engine,
+        sessions=db.session_factory(engine),
+        metrics=ServiceMetrics(),
+        reference_secret=reference_secret(settings),
+        admission=Admission(settings.max_in_flight_per_key, settings.max_waiting_per_key),
     )
     factory = pipeline_factory or default_pipeline
     state.metrics.watch_queue(lambda: _queue_size(state))
@@ -79,8 +87,15 @@ def create_app(settings: ServiceSettings | None = None, pipeline_factory: Pipeli
             "(keys per role: intake, clerk, auditor, admin; `claims-triage keys create --role ROLE`)."
         ),
         lifespan=lifespan,
+        # Docs pages with local assets (service.docs); none at all when docs are off.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if settings.docs_enabled else None,
+        # A slash redirect is built from the Host header, which the client chooses.
+        redirect_slashes=False,
     )
     app.state.service = state
+    mount_docs(app)
     app.include_router(claims.router)
     app.include_router(review.router)
     app.include_router(audit.router)
@@ -90,7 +105,7 @@ def create_app(settings: ServiceSettings | None = None, pipeline_factory: Pipeli
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(OperationalError, _database_unavailable)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _internal_error)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout)
     app.add_middleware(RequestMetricsMiddleware, metrics=state.metrics)
     return app
 
@@ -129,8 +144,11 @@ def _load_pipeline(state: ServiceState, factory: PipelineFactory) -> None:
 
 
 def _clean_error(error: dict[str, Any]) -> dict[str, Any]:
-    """A validation error without the offending input (it may hold personal data)."""
+    """A validation error without the offending input (it may hold personal data). An unknown
+    key's name is the client's text too (an IBAN sent as a key): it becomes ``<unknown field>``."""
     loc = [part if isinstance(part, int) or _FIELD_NAME.match(str(part)) else "<field>" for part in error["loc"]]
+    if error["type"] == "extra_forbidden" and loc:
+        loc[-1] = "<unknown field>"
     return {"loc": loc, "msg": error["msg"], "type": error["type"]}
 
 

@@ -22,6 +22,7 @@ from service.orm import Claim
 from service.schemas import Accuracy, AuditReport, Interval, TaskAudit, VersionAudit
 
 Period = Literal["all", "day", "week", "month"]
+Key = tuple[str, str | None, str | None]  # model version, tenant (when split), period (when split)
 
 
 def _accuracy(correct: int, n: int) -> Accuracy:
@@ -44,15 +45,18 @@ def _bucket(day: Any, period: Period) -> str | None:
 
 @dataclass(frozen=True)
 class AuditScope:
-    """Which claims an audit looks at. One place for the filters, so that a new one (the tenant,
-    once tenants exist) is one field here and one condition below."""
+    """Which claims an audit looks at. One place for the filters, so that a new one is one field
+    here and one condition below. ``tenants`` None means every tenant (a key granted all)."""
 
     model_version: str | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
+    tenants: tuple[str, ...] | None = None
 
     def conditions(self) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = []
+        if self.tenants is not None:
+            conditions.append(Claim.tenant.in_(self.tenants))
         if self.model_version is not None:
             conditions.append(Claim.model_version == self.model_version)
         if self.created_from is not None:
@@ -65,20 +69,24 @@ class AuditScope:
 def audit_report(
     session: Session,
     *,
+    tenants: tuple[str, ...] | None = None,
+    by_tenant: bool = False,
     model_version: str | None = None,
     created_from: datetime | None = None,
     created_to: datetime | None = None,
     period: Period = "all",
 ) -> AuditReport:
-    return scoped_report(session, AuditScope(model_version, created_from, created_to), period)
+    scope = AuditScope(model_version, created_from, created_to, tenants)
+    return scoped_report(session, scope, period, by_tenant=by_tenant)
 
 
 @dataclass(frozen=True)
 class DailyRows:
-    """The audit's SQL aggregates by model version and UTC day, before they are summed into periods."""
+    """The audit's SQL aggregates by model version, tenant and UTC day, before they are summed
+    into periods (and, unless split by tenant, over tenants)."""
 
-    counts: list[tuple[Any, ...]]  # version, day, review_state, needs_review, count
-    pairs: dict[str, list[tuple[Any, ...]]]  # per task: version, day, final, predicted, count
+    counts: list[tuple[Any, ...]]  # version, tenant, day, review_state, needs_review, count
+    pairs: dict[str, list[tuple[Any, ...]]]  # per task: version, tenant, day, final, predicted, count
 
 
 def daily_rows(session: Session, scope: AuditScope) -> DailyRows:
@@ -87,9 +95,9 @@ def daily_rows(session: Session, scope: AuditScope) -> DailyRows:
     counts = [
         tuple(row)
         for row in session.execute(
-            select(Claim.model_version, day, Claim.review_state, Claim.needs_review, func.count())
+            select(Claim.model_version, Claim.tenant, day, Claim.review_state, Claim.needs_review, func.count())
             .where(*conditions)
-            .group_by(Claim.model_version, day, Claim.review_state, Claim.needs_review)
+            .group_by(Claim.model_version, Claim.tenant, day, Claim.review_state, Claim.needs_review)
         )
     ]
     pairs = {}
@@ -98,26 +106,35 @@ def daily_rows(session: Session, scope: AuditScope) -> DailyRows:
         pairs[task] = [
             tuple(row)
             for row in session.execute(
-                select(Claim.model_version, day, final_col, predicted_col, func.count())
+                select(Claim.model_version, Claim.tenant, day, final_col, predicted_col, func.count())
                 .where(*conditions, Claim.review_state == "reviewed")
-                .group_by(Claim.model_version, day, final_col, predicted_col)
+                .group_by(Claim.model_version, Claim.tenant, day, final_col, predicted_col)
             )
         ]
     return DailyRows(counts, pairs)
 
 
 def scoped_report(
-    session: Session, scope: AuditScope, period: Period = "all", rows: DailyRows | None = None
+    session: Session,
+    scope: AuditScope,
+    period: Period = "all",
+    rows: DailyRows | None = None,
+    *,
+    by_tenant: bool = False,
 ) -> AuditReport:
-    """The report for ``scope`` split by ``period``; pass ``rows`` to reuse one database pass for
-    several periods."""
+    """The report for ``scope`` split by ``period`` (and by tenant with ``by_tenant``; otherwise
+    the tenants are summed into one report); pass ``rows`` to reuse one database pass for several
+    periods."""
     rows = rows or daily_rows(session, scope)
-    Key = tuple[str, str | None]
+
+    def key_of(version: str, tenant: str, when: Any) -> Key:
+        return (version, tenant if by_tenant else None, _bucket(when, period))
+
     claims: dict[Key, int] = defaultdict(int)
     auto: dict[Key, int] = defaultdict(int)
     reviewed: dict[Key, int] = defaultdict(int)
-    for version, when, state, needs_review, count in rows.counts:
-        key = (version, _bucket(when, period))
+    for version, tenant, when, state, needs_review, count in rows.counts:
+        key = key_of(version, tenant, when)
         claims[key] += count
         # An auto-routed claim a clerk spot-checked later still counts as auto-routed.
         auto[key] += 0 if needs_review else count
@@ -130,12 +147,12 @@ def scoped_report(
     )
     for task in TASKS:
         index = {label: i for i, label in enumerate(labels[task])}
-        for version, when, final, predicted, count in rows.pairs[task]:
+        for version, tenant, when, final, predicted, count in rows.pairs[task]:
             if final in index and predicted in index:
-                matrices[(version, _bucket(when, period))][task][index[final]][index[predicted]] += count
+                matrices[key_of(version, tenant, when)][task][index[final]][index[predicted]] += count
 
     versions = []
-    for key in sorted(claims, key=lambda k: (k[0], k[1] or "")):
+    for key in sorted(claims, key=lambda k: (k[0], k[1] or "", k[2] or "")):
         tasks = {}
         for task in TASKS:
             matrix = matrices[key][task]
@@ -148,7 +165,8 @@ def scoped_report(
         versions.append(
             VersionAudit(
                 model_version=key[0],
-                period=key[1],
+                tenant=key[1],
+                period=key[2],
                 claims=claims[key],
                 auto_routed=auto[key],
                 auto_routed_share=auto[key] / claims[key] if claims[key] else None,
@@ -159,10 +177,12 @@ def scoped_report(
     return AuditReport(created_from=scope.created_from, created_to=scope.created_to, period=period, versions=versions)
 
 
-def model_versions(session: Session) -> list[str]:
-    """Model versions with stored claims, the one with the newest claim first."""
+def model_versions(session: Session, tenants: tuple[str, ...] | None = None) -> list[str]:
+    """Model versions with stored claims (of ``tenants``; None: every tenant), the one with the
+    newest claim first."""
     rows = session.execute(
         select(Claim.model_version, func.max(Claim.created_at).label("newest"))
+        .where(*AuditScope(tenants=tenants).conditions())
         .group_by(Claim.model_version)
         .order_by(func.max(Claim.created_at).desc())
     )

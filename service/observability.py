@@ -3,6 +3,7 @@ label ids only: never a claim's text, id or reference."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -80,6 +81,16 @@ class _QueueCollector(Collector):
         yield GaugeMetricFamily("claims_review_queue_size", "Claims waiting for a clerk.", value=waiting)
 
 
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def _method_label(scope: Scope) -> str:
+    """The request method when it is a standard one, else ``OTHER``: the method is the client's
+    text, and each new label value would be a new series (and a new word in the log)."""
+    method = scope.get("method", "")
+    return method if method in KNOWN_METHODS else "OTHER"
+
+
 def _route_template(scope: Scope) -> str:
     route = scope.get("route")
     path = getattr(route, "path", None)
@@ -113,19 +124,22 @@ class RequestMetricsMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            route = _route_template(scope)
+            route, method = _route_template(scope), _method_label(scope)
             elapsed = time.perf_counter() - start
-            self.metrics.requests.labels(scope["method"], route, str(status)).inc()
-            self.metrics.latency.labels(scope["method"], route).observe(elapsed)
-            logger.info("%s %s %d %.1fms id=%s", scope["method"], route, status, elapsed * 1000, request_id)
+            self.metrics.requests.labels(method, route, str(status)).inc()
+            self.metrics.latency.labels(method, route).observe(elapsed)
+            logger.info("%s %s %d %.1fms id=%s", method, route, status, elapsed * 1000, request_id)
 
 
 class BodyLimitMiddleware:
-    """Answers 413 to a body over ``max_bytes`` (declared or streamed) before any handler runs."""
+    """Answers 413 to a body over ``max_bytes`` (declared or streamed) before any handler runs,
+    and 408 (closing the connection) to a body not complete within ``timeout`` seconds: a client
+    sending one byte every few seconds would otherwise hold its connection forever."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout: float = 10.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -133,22 +147,27 @@ class BodyLimitMiddleware:
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _too_large(send, self.max_bytes)
+            await _refuse(send, 413, f"request body larger than {self.max_bytes} bytes")
             return
         chunks: list[bytes] = []
         size = 0
         more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await _too_large(send, self.max_bytes)
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
+        try:
+            async with asyncio.timeout(self.timeout):
+                while more:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return
+                    chunk = message.get("body", b"")
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        await _refuse(send, 413, f"request body larger than {self.max_bytes} bytes")
+                        return
+                    chunks.append(chunk)
+                    more = message.get("more_body", False)
+        except TimeoutError:
+            await _refuse(send, 408, f"request body not complete within {self.timeout:g} s", close=True)
+            return
         body = b"".join(chunks)
         sent = False
 
@@ -162,14 +181,11 @@ class BodyLimitMiddleware:
         await self.app(scope, replay, send)
 
 
-async def _too_large(send: Send, limit: int) -> None:
-    payload: dict[str, Any] = {"detail": f"request body larger than {limit} bytes"}
+async def _refuse(send: Send, status: int, detail: str, *, close: bool = False) -> None:
+    payload: dict[str, Any] = {"detail": detail}
     body = json.dumps(payload).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-        }
-    )
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if close:  # the rest of the body may still come: the connection cannot carry another request
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

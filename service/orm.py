@@ -28,6 +28,8 @@ class ApiKey(Base):
     prefix: Mapped[str] = mapped_column(String(16))
     role: Mapped[str] = mapped_column(String(16))
     label: Mapped[str] = mapped_column(String(64), default="")
+    # Tenants the key reads (an intake key: exactly its own); NULL: every tenant.
+    tenants: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
@@ -37,8 +39,10 @@ class Claim(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    tenant: Mapped[str] = mapped_column(String(32), index=True, server_default="default")
     channel: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    external_ref: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    # HMAC of the intake system's reference (service.references): a lookup key, never the value.
+    external_ref_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     anonymized_text: Mapped[str] = mapped_column(Text)
     entity_counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The pipeline's decision (model + facts + policy), never changed afterwards.
@@ -85,7 +89,8 @@ class ClaimReview(Base):
 
 
 class IdempotencyRecord(Base):
-    """Maps a client's Idempotency-Key (hashed) to the claim it created and the body it came with."""
+    """Maps a client's Idempotency-Key (hashed) to the claim it created, the body it came with and
+    the answer it got (a replay returns that answer, not the claim's later state)."""
 
     __tablename__ = "idempotency_keys"
 
@@ -93,3 +98,4 @@ class IdempotencyRecord(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

@@ -51,10 +51,10 @@ def service_env(var_dir: Path, model_dir: Path | None, encoder_dir: Path | None,
     return env
 
 
-def create_key(env: dict[str, str], role: str, label: str) -> str:
+def create_key(env: dict[str, str], role: str, label: str, tenants: tuple[str, ...] = ()) -> str:
     """A fresh key through the CLI (which also migrates a new database)."""
     result = subprocess.run(
-        [cli_path(), "keys", "create", "--role", role, "--label", label],
+        [cli_path(), "keys", "create", "--role", role, "--label", label, *(f"--tenant={t}" for t in tenants)],
         env=env,
         capture_output=True,
         text=True,

@@ -3,18 +3,32 @@ Label fields are enums of the taxonomy's ids, so an unknown label is a 422 with 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
 
 from claims.taxonomy import load_taxonomy
 
 MAX_TEXT_CHARS = 20_000
-_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+# C0 and C1 control characters (ESC starts terminal escape sequences, U+009B is the one-byte CSI)
+# except tab, line feed and carriage return.
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+# Characters that print nothing: soft hyphen, combining grapheme joiner, zero-width and direction
+# marks, word joiners, variation selectors, the byte-order mark, Hangul fillers, tag characters.
+# A text made only of these (and white space) would be stored as an empty report. Written as
+# literal characters so that the pattern means the same to pydantic, Python and JSON Schema users.
+_INVISIBLE = "".join(
+    [
+        "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e",
+        "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e007f",
+    ]
+)
 # At least one visible character and no control character except tab, line feed, carriage return.
-TEXT_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
+TEXT_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}{_INVISIBLE}][^{_CONTROL}]*$"
+# Free text shown to other readers (review comments): no control characters (so no ANSI escapes).
+NO_CONTROL_PATTERN = rf"^[^{_CONTROL}]*$"
 _TAXONOMY = load_taxonomy()
 
 DamageType = Enum("DamageType", {label: label for label in _TAXONOMY.labels("damage_type")}, type=str)  # type: ignore[misc]
@@ -36,7 +50,18 @@ def _iso_only(value: object) -> object:
     return value
 
 
-IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only)]
+def _as_utc(value: datetime) -> datetime:
+    """The instant in UTC (naive values are UTC). ``9999-12-31T23:59:59-01:00`` has no UTC
+    equivalent within ``datetime``'s range: a 422 with the reason, not an OverflowError."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("date-time is out of range once converted to UTC (years 1 to 9999)") from None
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only), AfterValidator(_as_utc)]
 ReviewState = Literal["needs_review", "auto_routed", "reviewed"]
 Reference = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:/-]{1,64}$")]
 Channel = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,32}$")]
@@ -67,7 +92,11 @@ class ClaimIn(Strict):
     )
     channel: Channel | None = Field(default=None, description="Intake channel, e.g. email, phone, portal.")
     external_ref: Reference | None = Field(
-        default=None, description="The intake system's own opaque id (no personal data, no policy number)."
+        default=None,
+        description=(
+            "The intake system's own opaque id. Stored only as a keyed hash (it could hold personal "
+            "data): usable as a filter, returned only in the answer to this request."
+        ),
     )
 
     model_config = ConfigDict(
@@ -105,6 +134,7 @@ class ClaimDecision(BaseModel):
                 {
                     "id": "96f3ae0e-8adc-4309-ab5c-5d3fb23ca29e",
                     "created_at": "2026-11-25T08:40:20.511721Z",
+                    "tenant": "default",
                     "channel": "email",
                     "external_ref": "INT-2026-000123",
                     "damage_type": {"label": "leitungswasser", "confidence": 0.97},
@@ -129,8 +159,14 @@ class ClaimDecision(BaseModel):
 
     id: str
     created_at: datetime
+    tenant: str = Field(description="The intake system (tenant) the claim came from.")
     channel: str | None
-    external_ref: str | None
+    external_ref: str | None = Field(
+        description=(
+            "The reference sent at intake, echoed in the intake answer (and its replays) only: it is "
+            "stored as a keyed hash, so reads answer null; find a claim by it with ?external_ref=."
+        )
+    )
     damage_type: LabelOut
     urgency: LabelOut
     department: LabelOut
@@ -174,8 +210,15 @@ class ReviewIn(Strict):
     damage_type: DamageType  # type: ignore[valid-type]
     urgency: Urgency  # type: ignore[valid-type]
     department: Department  # type: ignore[valid-type]
-    comment: str | None = Field(default=None, max_length=2_000, description="Anonymized before it is stored.")
-    override: bool = Field(default=False, description="Required to change an already reviewed claim.")
+    comment: str | None = Field(
+        default=None,
+        max_length=2_000,
+        pattern=NO_CONTROL_PATTERN,
+        description="Anonymized before it is stored; no control characters (tab and line breaks allowed).",
+    )
+    override: StrictBool = Field(
+        default=False, description="Required to change an already reviewed claim; JSON true or false only."
+    )
 
     model_config = ConfigDict(
         extra="forbid",
@@ -205,6 +248,7 @@ class TaskAudit(Accuracy):
 
 class VersionAudit(BaseModel):
     model_version: str
+    tenant: str | None = Field(description="The tenant, when the report is split by tenant; else null (all seen).")
     period: str | None = Field(description="2026-11-25, 2026-W48 or 2026-11; null when the report is not split.")
     claims: int
     auto_routed: int

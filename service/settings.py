@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 
 from claims_runtime.settings import RuntimeSettings
 
@@ -37,6 +37,27 @@ class ServiceSettings(RuntimeSettings):
         default=10, ge=1, description="Failed page sign-ins per client address and window before 429."
     )
     ui_login_window_seconds: int = Field(default=300, ge=1, description="Window of the sign-in limit.")
+    public_docs: bool | None = Field(
+        default=None,
+        description="Serve /docs, /redoc and /openapi.json; default on in development, off in production.",
+    )
+    max_in_flight_per_key: int = Field(
+        default=4, ge=1, description="Requests of one API key in the triager's queue at once; more wait in line."
+    )
+    max_waiting_per_key: int = Field(
+        default=32, ge=0, description="Requests of one API key waiting in line; one more gets 429 with Retry-After."
+    )
+    header_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds a client may take to send a request's line and headers."
+    )
+    body_timeout: float = Field(default=10.0, gt=0, description="Seconds a client may take to send a request body.")
+    reference_secret: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Key of the HMAC that external references are stored as; default: a random key kept in "
+            "var_dir/reference.key (set it when several service instances share a database)."
+        ),
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 
@@ -45,6 +66,10 @@ class ServiceSettings(RuntimeSettings):
         if self.database_url is None:
             self.database_url = f"sqlite:///{(self.var_dir / 'claims-triage.db').as_posix()}"
         return self
+
+    @property
+    def docs_enabled(self) -> bool:
+        return self.public_docs if self.public_docs is not None else self.environment == "development"
 
     @property
     def db_url(self) -> str:

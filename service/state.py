@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.admission import Admission
 from service.observability import ServiceMetrics
 from service.settings import ServiceSettings
 from service.triager import Triager
@@ -19,6 +20,8 @@ class ServiceState:
     engine: Engine
     sessions: sessionmaker[Session]
     metrics: ServiceMetrics
+    reference_secret: bytes
+    admission: Admission
     triager: Triager | None = None
     load_error: str | None = None
     database_ready: bool = False

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from claims.pipeline import TriageDecision
 from claims.taxonomy import TASKS, load_taxonomy
 from service.orm import Claim, ClaimReview, IdempotencyRecord
-from service.schemas import ClaimIn
+from service.schemas import ClaimDecision, ClaimIn
+from service.views import claim_decision
 
 URGENCY_RANK = {label: rank for rank, label in enumerate(load_taxonomy().labels("urgency"))}
 
@@ -36,12 +37,15 @@ class AlreadyReviewed(ReviewConflict):
 
 @dataclass(frozen=True)
 class ClaimFilters:
+    """``tenants``: the tenants the caller may see (``None``: all); every read goes through it."""
+
+    tenants: tuple[str, ...] | None = None
     damage_type: str | None = None
     urgency: str | None = None
     department: str | None = None
     review_state: str | None = None
     model_version: str | None = None
-    external_ref: str | None = None
+    external_ref_hashes: tuple[str, ...] | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
 
@@ -55,27 +59,38 @@ def request_digest(body: ClaimIn) -> str:
     return digest(json.dumps(body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False))
 
 
-def find_replay(session: Session, idempotency_key: str, body: ClaimIn) -> Claim | None:
-    """The claim an earlier request with this key created; raises on a different body."""
+def find_replay(session: Session, idempotency_key: str, body: ClaimIn) -> ClaimDecision | None:
+    """The answer an earlier request with this key got (as it was then, not the claim's state
+    now); raises on a different body."""
     record = session.get(IdempotencyRecord, digest(idempotency_key))
     if record is None:
         return None
     if record.request_hash != request_digest(body):
         raise IdempotencyConflict
-    return session.get(Claim, record.claim_id)
+    if record.response is not None:
+        return ClaimDecision.model_validate(record.response)
+    claim = session.get(Claim, record.claim_id)  # a record from before answers were stored
+    return None if claim is None else claim_decision(claim)
 
 
 def create_claim(
-    session: Session, body: ClaimIn, decision: TriageDecision, idempotency_key: str | None
-) -> tuple[Claim, bool]:
-    """Store the anonymized claim and its decision; returns (claim, created). When a concurrent
-    request with the same key won the race, returns its claim with ``created=False``."""
+    session: Session,
+    body: ClaimIn,
+    decision: TriageDecision,
+    idempotency_key: str | None,
+    *,
+    tenant: str,
+    external_ref_hash: str | None,
+) -> tuple[ClaimDecision, bool]:
+    """Store the anonymized claim and its decision; returns (answer, created). When a concurrent
+    request with the same key won the race, returns its answer with ``created=False``."""
     labels = {task: decision.labels[task] for task in TASKS}
     claim = Claim(
         id=str(uuid.uuid4()),
         created_at=datetime.now(UTC),
+        tenant=tenant,
         channel=body.channel,
-        external_ref=body.external_ref,
+        external_ref_hash=external_ref_hash,
         anonymized_text=decision.anonymized_text,
         entity_counts=dict(decision.entity_counts),
         predicted_damage_type=labels["damage_type"].label,
@@ -96,9 +111,15 @@ def create_claim(
         review_count=0,
     )
     session.add(claim)
+    answer = claim_decision(claim)
     if idempotency_key is not None:
         session.add(
-            IdempotencyRecord(key_hash=digest(idempotency_key), request_hash=request_digest(body), claim_id=claim.id)
+            IdempotencyRecord(
+                key_hash=digest(idempotency_key),
+                request_hash=request_digest(body),
+                claim_id=claim.id,
+                response=answer.model_dump(mode="json"),
+            )
         )
     try:
         session.commit()
@@ -110,11 +131,15 @@ def create_claim(
         if existing is None:
             raise
         return existing, False
-    return claim, True
+    return answer, True
 
 
 def _filtered(query: Select[Any], filters: ClaimFilters) -> Select[Any]:
-    for column in ("damage_type", "urgency", "department", "review_state", "model_version", "external_ref"):
+    if filters.tenants is not None:
+        query = query.where(Claim.tenant.in_(filters.tenants))
+    if filters.external_ref_hashes is not None:
+        query = query.where(Claim.external_ref_hash.in_(filters.external_ref_hashes))
+    for column in ("damage_type", "urgency", "department", "review_state", "model_version"):
         value = getattr(filters, column)
         if value is not None:
             query = query.where(getattr(Claim, column) == value)
@@ -138,9 +163,24 @@ def list_claims(session: Session, filters: ClaimFilters, limit: int, offset: int
     return list(rows), count
 
 
-def review_queue(session: Session, department: str | None, limit: int, offset: int) -> tuple[list[Claim], int]:
+def tenant_names(session: Session) -> list[str]:
+    """Every tenant that has claims."""
+    return list(session.scalars(select(Claim.tenant).distinct()))
+
+
+def get_claim(session: Session, claim_id: str, tenants: tuple[str, ...] | None) -> Claim | None:
+    """The claim, when it belongs to one of ``tenants`` (another tenant's claim does not exist)."""
+    claim = session.get(Claim, claim_id)
+    if claim is None or (tenants is not None and claim.tenant not in tenants):
+        return None
+    return claim
+
+
+def review_queue(
+    session: Session, department: str | None, limit: int, offset: int, tenants: tuple[str, ...] | None = None
+) -> tuple[list[Claim], int]:
     """Claims waiting for a clerk: most urgent first, then oldest first."""
-    filters = ClaimFilters(review_state="needs_review", department=department)
+    filters = ClaimFilters(tenants=tenants, review_state="needs_review", department=department)
     count = count_claims(session, filters)
     rows = session.scalars(
         _filtered(select(Claim), filters)

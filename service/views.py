@@ -19,8 +19,9 @@ def claim_decision(claim: Claim) -> ClaimDecision:
     return ClaimDecision(
         id=claim.id,
         created_at=utc(claim.created_at),  # type: ignore[arg-type]
+        tenant=claim.tenant,
         channel=claim.channel,
-        external_ref=claim.external_ref,
+        external_ref=None,  # stored as a keyed hash only; echoed in the intake answer alone
         damage_type=LabelOut(label=claim.predicted_damage_type, confidence=claim.confidence_damage_type),
         urgency=LabelOut(label=claim.predicted_urgency, confidence=claim.confidence_urgency),
         department=LabelOut(label=claim.predicted_department, confidence=claim.confidence_department),

@@ -71,11 +71,11 @@ def wait_ready(client: TestClient, timeout: float = 60.0) -> None:
     raise AssertionError("service not ready in time")
 
 
-def add_key(settings: ServiceSettings, role: str) -> str:
+def add_key(settings: ServiceSettings, role: str, tenants: list[str] | None = None) -> str:
     engine = db.make_engine(settings.db_url)
     db.upgrade(engine)
     with db.session_scope(db.session_factory(engine)) as session:
-        key, _ = create_key(session, role)
+        key, _ = create_key(session, role, tenants=tenants)
     engine.dispose()
     return key
 

@@ -46,3 +46,19 @@ def test_db_upgrade_is_idempotent(var_dir: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+
+
+def test_keys_belong_to_tenants(var_dir: Path) -> None:
+    runner = CliRunner()
+    intake = runner.invoke(app, ["keys", "create", "--role", "intake", "--tenant", "versicherer-nord"])
+    assert intake.exit_code == 0 and "versicherer-nord" in intake.output
+    default = runner.invoke(app, ["keys", "create", "--role", "intake"])
+    assert default.exit_code == 0 and "default" in default.output
+    clerk = runner.invoke(app, ["keys", "create", "--role", "clerk", "--tenant", "a", "--tenant", "b"])
+    assert clerk.exit_code == 0
+    listed = runner.invoke(app, ["keys", "list"]).stdout.splitlines()
+    assert [line.split("\t")[2] for line in listed] == ["versicherer-nord", "default", "a,b"]
+    two = runner.invoke(app, ["keys", "create", "--role", "intake", "--tenant", "a", "--tenant", "b"])
+    assert two.exit_code == 2 and "exactly one tenant" in two.output
+    bad = runner.invoke(app, ["keys", "create", "--role", "auditor", "--tenant", "Not A Name"])
+    assert bad.exit_code == 2 and "tenant names" in bad.output

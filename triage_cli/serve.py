@@ -24,6 +24,7 @@ def serve(
     import uvicorn
 
     from service.app import create_app
+    from service.server import server_config
     from service.settings import ServiceSettings
 
     settings = ServiceSettings()
@@ -31,13 +32,15 @@ def serve(
     # request (route template, status, ms) at info.
     logging.getLogger().setLevel(getattr(logging, log_level.upper(), logging.INFO))
     typer.echo(f"database: {_redacted(settings.db_url)}; model: {settings.model_dir}", err=True)
-    uvicorn.run(
+    config = server_config(
         create_app(settings),
+        settings,
         host=host or settings.host,
         port=port or settings.port,
         log_level=log_level,
         access_log=False,  # service.access logs route templates instead of raw paths
     )
+    uvicorn.Server(config).run()
 
 
 def _redacted(url: str) -> str:
@@ -61,23 +64,37 @@ def _sessions() -> AbstractContextManager[Session]:
 def keys_create(
     role: str = typer.Option(..., "--role", help="intake, clerk, auditor or admin."),
     label: str = typer.Option("", help="A note on who uses the key (no personal data)."),
+    tenant: list[str] = typer.Option(  # noqa: B008 (typer's way to declare a repeatable option)
+        [],
+        "--tenant",
+        help=(
+            "intake: the one tenant (intake system) the key belongs to, default 'default'; clerk/auditor: "
+            "a tenant the key may see (repeat for several; none: all tenants)."
+        ),
+    ),
 ) -> None:
     """Create a key and print it once (only its hash is stored)."""
-    from service.auth import ROLES, create_key
+    from service.auth import ROLES, create_key, key_tenants
 
     if role not in ROLES:
         typer.echo(f"error: unknown role {role!r}; roles: {', '.join(ROLES)}", err=True)
         raise typer.Exit(2)
+    try:
+        key_tenants(role, tenant)
+    except ValueError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
     with _sessions() as session:
-        key, row = create_key(session, role, label)
-        key_id = row.id
+        key, row = create_key(session, role, label, tenant)
+        key_id, granted = row.id, row.tenants
     typer.echo(key)
-    typer.echo(f"key id {key_id}, role {role}: store it now, it cannot be shown again", err=True)
+    scope = ", ".join(granted) if granted else "all tenants"
+    typer.echo(f"key id {key_id}, role {role}, {scope}: store it now, it cannot be shown again", err=True)
 
 
 @keys_app.command("list")
 def keys_list() -> None:
-    """Keys by id, role, prefix, label, created and revoked (never the key)."""
+    """Keys by id, role, tenants, prefix, label, created and revoked (never the key)."""
     from sqlalchemy import select
 
     from service.orm import ApiKey
@@ -85,8 +102,10 @@ def keys_list() -> None:
     with _sessions() as session:
         for row in session.scalars(select(ApiKey).order_by(ApiKey.id)):
             revoked = row.revoked_at.isoformat() if row.revoked_at else "-"
+            tenants = ",".join(row.tenants) if row.tenants else "*"
             typer.echo(
-                f"{row.id}\t{row.role}\t{row.prefix}…\t{row.label or '-'}\t{row.created_at.isoformat()}\t{revoked}"
+                f"{row.id}\t{row.role}\t{tenants}\t{row.prefix}…\t{row.label or '-'}\t"
+                f"{row.created_at.isoformat()}\t{revoked}"
             )
 
 

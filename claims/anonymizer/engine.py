@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
 from presidio_anonymizer.entities import RecognizerResult as AnonymizerSpan
 
+from claims.anonymizer.context_enhancer import IndexedContextEnhancer
+from claims.anonymizer.input_guard import TokenBudget
 from claims.anonymizer.nlp_engine import BlankSpacyNlpEngine
 from claims.anonymizer.recognizers import PATTERN_RECOGNIZERS
 from claims.anonymizer.settings import AnonymizerConfig
@@ -147,6 +148,7 @@ class Anonymizer:
                 rules_registry.add_recognizer(recognizer)
         self._rules_analyzer = self._analyzer_engine(rules_registry, nlp_engine)
         self._anonymizer = AnonymizerEngine()
+        self.token_budget: TokenBudget | None = None  # set with the PII model (input_guard)
 
     def _analyzer_engine(self, registry: RecognizerRegistry, nlp_engine: BlankSpacyNlpEngine) -> AnalyzerEngine:
         return AnalyzerEngine(
@@ -154,7 +156,7 @@ class Anonymizer:
             nlp_engine=nlp_engine,
             supported_languages=self.config.languages,
             default_score_threshold=self.config.score_threshold,
-            context_aware_enhancer=LemmaContextAwareEnhancer(
+            context_aware_enhancer=IndexedContextEnhancer(
                 context_similarity_factor=self.config.context_similarity_factor,
                 min_score_with_context_similarity=self.config.min_score_with_context_similarity,
                 context_prefix_count=self.config.context_prefix_count,
@@ -193,7 +195,9 @@ class Anonymizer:
             PiiModelRecognizer(tagger, config.pii_model.entities, config.pii_model.min_score, language)
             for language in config.languages
         ]
-        return cls(config, extra)
+        anonymizer = cls(config, extra)
+        anonymizer.token_budget = TokenBudget(tagger.tokenizer, free_tokens=tagger.config.window)
+        return anonymizer
 
     def check_input(self, text: object) -> str:
         """Refuse what cannot be a claim text, with a reason that never quotes the text."""
@@ -207,6 +211,8 @@ class Anonymizer:
             )
         if "\x00" in text or len(_CONTROL.findall(text)) > max(2, len(text) // 100):
             raise AnonymizerInputError("text looks binary (control characters)")
+        if self.token_budget is not None and (problem := self.token_budget.problem(text)):
+            raise AnonymizerInputError(problem)
         return text
 
     def language_of(self, text: str) -> str:

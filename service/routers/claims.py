@@ -9,8 +9,8 @@ from starlette.concurrency import run_in_threadpool
 
 from claims.anonymizer.engine import AnonymizerInputError
 from service.auth import Principal
-from service.deps import SessionDep, StateDep, TriagerDep, require
-from service.orm import Claim
+from service.deps import KeyFirstRoute, SessionDep, StateDep, TriagerDep, require
+from service.references import reference_digest
 from service.reviewing import ClaimNotFound, review_claim
 from service.schemas import (
     ClaimDecision,
@@ -32,18 +32,23 @@ from service.store import (
     ReviewConflict,
     create_claim,
     find_replay,
+    get_claim,
     list_claims,
     reviews_of,
+    tenant_names,
 )
-from service.views import claim_decision, claim_detail, utc
+from service.views import claim_decision, claim_detail
 
-router = APIRouter(prefix="/v1/claims", tags=["claims"])
+router = APIRouter(prefix="/v1/claims", tags=["claims"], route_class=KeyFirstRoute)
 
 ClaimId = Annotated[str, Path(min_length=1, max_length=36, description="The id returned at intake.")]
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem, "description": "The body could not be parsed."},
     401: {"model": Problem, "description": "Missing or invalid API key."},
     403: {"model": Problem, "description": "The key's role may not use this route."},
+}
+BUSY: dict[int | str, dict[str, Any]] = {
+    429: {"model": Problem, "description": "This API key has its share of requests in flight; see Retry-After."},
 }
 
 
@@ -53,6 +58,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     response_model=ClaimDecision,
     responses={
         **ERRORS,
+        **BUSY,
         413: {"model": Problem, "description": "Body over 64 KiB."},
         422: {"model": Problem, "description": "Invalid body, or Idempotency-Key reused with another body."},
         503: {"model": Problem, "description": "Model still loading."},
@@ -77,8 +83,9 @@ async def create(
     ] = None,
 ) -> ClaimDecision:
     """Anonymizes the text, predicts the three labels, applies the guide's rules and stores only
-    the anonymized text. Safe to retry with the same ``Idempotency-Key``."""
-    # Keys are scoped to the calling API key: two intake systems never see each other's claims.
+    the anonymized text. Safe to retry with the same ``Idempotency-Key``: the replay gets the
+    original answer. The claim belongs to the key's tenant."""
+    # Idempotency keys are scoped to the calling API key (two intake systems may pick the same).
     scoped_key = f"{principal.key_id}:{idempotency_key}" if idempotency_key is not None else None
     if scoped_key is not None:
         try:
@@ -87,29 +94,37 @@ async def create(
             raise HTTPException(422, "Idempotency-Key was already used with a different body") from None
         if replay is not None:
             response.headers["Idempotent-Replayed"] = "true"
-            return claim_decision(replay)
+            return replay.model_copy(update={"external_ref": body.external_ref})
     # Give the connection back while the model works: under load, requests wait for the model,
     # and each would otherwise hold a pooled connection (and an open transaction) meanwhile.
     await run_in_threadpool(session.close)
+    async with state.admission.slot(principal.key_id):
+        try:
+            decision = await triager.triage(body.text)
+        except AnonymizerInputError as error:
+            raise HTTPException(422, str(error)) from None
+    tenant = principal.home_tenant
+    ref_hash = (
+        None if body.external_ref is None else reference_digest(state.reference_secret, tenant, body.external_ref)
+    )
     try:
-        decision = await triager.triage(body.text)
-    except AnonymizerInputError as error:
-        raise HTTPException(422, str(error)) from None
-    try:
-        claim, created = await run_in_threadpool(create_claim, session, body, decision, scoped_key)
+        answer, created = await run_in_threadpool(
+            create_claim, session, body, decision, scoped_key, tenant=tenant, external_ref_hash=ref_hash
+        )
     except IdempotencyConflict:
         raise HTTPException(422, "Idempotency-Key was already used with a different body") from None
     if created:
         state.metrics.record_decision(decision)
     else:
         response.headers["Idempotent-Replayed"] = "true"
-    return claim_decision(claim)
+    return answer.model_copy(update={"external_ref": body.external_ref})
 
 
 @router.get("", response_model=ClaimPage, responses=ERRORS, summary="List claims")
 def list_(
     session: SessionDep,
-    _: Annotated[Principal, Depends(require("intake", "clerk", "auditor"))],
+    state: StateDep,
+    principal: Annotated[Principal, Depends(require("intake", "clerk", "auditor"))],
     damage_type: DamageType | None = None,  # type: ignore[valid-type]
     urgency: Urgency | None = None,  # type: ignore[valid-type]
     department: Department | None = None,  # type: ignore[valid-type]
@@ -121,16 +136,22 @@ def list_(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> ClaimPage:
-    """Newest first. Label filters match the labels in force (the clerk's once reviewed)."""
+    """Newest first, of the tenants the key may see. Label filters match the labels in force (the
+    clerk's once reviewed); ``external_ref`` finds the claims submitted with that reference."""
+    ref_hashes = None
+    if external_ref is not None:  # hashed per tenant: one digest for each tenant the key sees
+        tenants = principal.tenants or tuple(tenant_names(session))
+        ref_hashes = tuple(reference_digest(state.reference_secret, tenant, external_ref) for tenant in tenants)
     filters = ClaimFilters(
+        tenants=principal.tenants,
         damage_type=damage_type.value if damage_type else None,
         urgency=urgency.value if urgency else None,
         department=department.value if department else None,
         review_state=review_state,
         model_version=model_version,
-        external_ref=external_ref,
-        created_from=utc(created_from),
-        created_to=utc(created_to),
+        external_ref_hashes=ref_hashes,
+        created_from=created_from,
+        created_to=created_to,
     )
     rows, count = list_claims(session, filters, limit, offset)
     return ClaimPage(data=[claim_decision(c) for c in rows], count=count)
@@ -145,9 +166,10 @@ def list_(
 def get(
     claim_id: ClaimId,
     session: SessionDep,
-    _: Annotated[Principal, Depends(require("intake", "clerk", "auditor"))],
+    principal: Annotated[Principal, Depends(require("intake", "clerk", "auditor"))],
 ) -> ClaimDetail:
-    claim = session.get(Claim, claim_id)
+    """Another tenant's claim is a 404, as if it did not exist."""
+    claim = get_claim(session, claim_id, principal.tenants)
     if claim is None:
         raise HTTPException(404, "no such claim")
     return claim_detail(claim, reviews_of(session, claim_id))
@@ -158,6 +180,7 @@ def get(
     response_model=ClaimDetail,
     responses={
         **ERRORS,
+        **BUSY,
         404: {"model": Problem, "description": "No such claim."},
         409: {"model": Problem, "description": "Already reviewed; send override=true to change."},
         422: {"model": Problem, "description": "Unknown label id or invalid body."},
@@ -184,6 +207,7 @@ async def review(
             comment=body.comment,
             override=body.override,
             reviewer_key_id=principal.key_id,
+            tenants=principal.tenants,
         )
     except ClaimNotFound:
         raise HTTPException(404, "no such claim") from None

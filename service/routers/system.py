@@ -9,11 +9,11 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from service.auth import Principal
 from service.db import ping
-from service.deps import StateDep, require
+from service.deps import KeyFirstRoute, StateDep, require
 from service.routers.claims import ERRORS
 from service.schemas import ActiveModel
 
-router = APIRouter()
+router = APIRouter(route_class=KeyFirstRoute)
 
 
 @router.get("/healthz", tags=["system"], summary="The process is up")

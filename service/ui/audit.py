@@ -1,6 +1,7 @@
 """The auditor's page and its CSV exports. Filters: model version (newest by default, or all),
-received from/to (UTC days) and the trend's period. The filters make one ``AuditScope``; a tenant
-filter, once tenants exist, is one more field there and one more select here."""
+tenant (one of those the auditor's key is granted, or all of them), received from/to (UTC days)
+and the trend's period. The filters make one ``AuditScope``; it never reaches beyond the key's
+tenants."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from fastapi.responses import Response
 from claims.taxonomy import TASKS
 from service.audit import AuditScope, Period, model_versions
 from service.deps import SessionDep, StateDep
+from service.store import tenant_names
 from service.ui.audit_tables import SHARE_COLUMNS, TABLE_NAMES, AuditView, audit_view
 from service.ui.charts import Series, line_chart, paired_bars, reliability_chart
 from service.ui.i18n import translator
@@ -23,6 +25,7 @@ from service.ui.pages import AuditorDep, language, render, task_title
 router = APIRouter(prefix="/ui", include_in_schema=False)
 PERIODS = tuple(p for p in get_args(Period) if p != "all")
 ALL_VERSIONS = ""
+ALL_TENANTS = ""
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class AuditFilters:
     date_from: str
     date_to: str
     period: Period
+    tenant: str = ALL_TENANTS
+    granted: tuple[str, ...] | None = None  # the key's tenants (None: every tenant); not a choice
     invalid: bool = False
 
     def scope(self) -> AuditScope:
@@ -42,12 +47,14 @@ class AuditFilters:
             model_version=self.model_version or None,
             created_from=datetime.combine(start, time(), UTC) if start else None,
             created_to=datetime.combine(end + timedelta(days=1), time(), UTC) if end else None,
+            tenants=(self.tenant,) if self.tenant else self.granted,
         )
 
     def query(self) -> str:
         return urlencode(
             {
                 "model_version": self.model_version,
+                "tenant": self.tenant,
                 "date_from": self.date_from,
                 "date_to": self.date_to,
                 "period": self.period,
@@ -65,31 +72,48 @@ def _day(value: str) -> date | None:
 FilterParams = Annotated[str, Query(max_length=64)]
 
 
+@dataclass(frozen=True)
+class FilterChoices:
+    """The filters chosen and what the form offers: the model versions and tenants in reach."""
+
+    filters: AuditFilters
+    versions: list[str]
+    tenants: list[str]
+
+
 def chosen_filters(
     session: SessionDep,
+    user: AuditorDep,
     model_version: Annotated[str | None, Query(max_length=64)] = None,
+    tenant: FilterParams = ALL_TENANTS,
     date_from: FilterParams = "",
     date_to: FilterParams = "",
     period: FilterParams = "week",
-) -> tuple[AuditFilters, list[str]]:
-    """The filters from the query (shared by the page and its CSV exports) and the model versions
-    to choose from; an unknown version, a malformed day or period is reset and flagged."""
-    versions = model_versions(session)
+) -> FilterChoices:
+    """The filters from the query (shared by the page and its CSV exports), the model versions and
+    tenants to choose from (of the tenants the key is granted); an unknown version or tenant, a
+    malformed day or period is reset and flagged."""
+    granted = user.tenants
+    tenants = list(granted) if granted is not None else sorted(tenant_names(session))
+    versions = model_versions(session, granted)
     if model_version is None:
         model_version = versions[0] if versions else ALL_VERSIONS
     invalid = False
     if model_version and model_version not in versions:
         model_version, invalid = ALL_VERSIONS, True
+    if tenant and tenant not in tenants:
+        tenant, invalid = ALL_TENANTS, True
     if (date_from and _day(date_from) is None) or (date_to and _day(date_to) is None):
         invalid = True
         date_from = date_from if _day(date_from) else ""
         date_to = date_to if _day(date_to) else ""
     if period not in PERIODS:
         period, invalid = "week", invalid or bool(period)
-    return AuditFilters(model_version, date_from, date_to, cast(Period, period), invalid), versions
+    filters = AuditFilters(model_version, date_from, date_to, cast(Period, period), tenant, granted, invalid)
+    return FilterChoices(filters, versions, tenants)
 
 
-ChosenFilters = Annotated[tuple[AuditFilters, list[str]], Depends(chosen_filters)]
+ChosenFilters = Annotated[FilterChoices, Depends(chosen_filters)]
 
 
 def _charts(view: AuditView, lang: str) -> dict[str, object]:
@@ -134,7 +158,7 @@ def audit_page(
     user: AuditorDep,
     chosen: ChosenFilters,
 ) -> Response:
-    filters, versions = chosen
+    filters = chosen.filters
     view = audit_view(session, filters.scope(), filters.period, state.settings.training_data)
     lang = language(request)
     return render(
@@ -143,7 +167,8 @@ def audit_page(
         {
             "view": view,
             "filters": filters,
-            "versions": versions,
+            "versions": chosen.versions,
+            "tenants": chosen.tenants,
             "periods": PERIODS,
             "share_columns": SHARE_COLUMNS,
             **_charts(view, lang),
@@ -165,7 +190,7 @@ def export_csv(
         return render(
             request, "error.html", {"title": "not_found_title", "message": "bad_input"}, user=user, status_code=404
         )
-    filters = chosen[0]
+    filters = chosen.filters
     view = audit_view(session, filters.scope(), filters.period, state.settings.training_data)
     return Response(
         view.tables[table].csv(),

@@ -107,6 +107,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Der Kommentar ist zu lang (höchstens 2.000 Zeichen).",
         "The comment is too long (2,000 characters at most).",
     ),
+    "busy": (
+        "Zu viele Anfragen mit Ihrem Schlüssel gleichzeitig; Ihre Änderung wurde nicht gespeichert. "
+        "Bitte gleich noch einmal speichern.",
+        "Too many requests with your key at once; your change was not saved. Please save again in a moment.",
+    ),
     "model_loading": (
         "Das Modell wird noch geladen; bitte gleich noch einmal speichern.",
         "The model is still loading; please save again in a moment.",
@@ -124,6 +129,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "model_version": ("Modellversion", "Model version"),
     "all_versions": ("Alle Versionen", "All versions"),
+    "tenant": ("Mandant", "Tenant"),
+    "all_tenants": ("Alle freigegebenen Mandanten", "All granted tenants"),
     "date_from": ("Von (Eingang)", "From (received)"),
     "date_to": ("Bis einschließlich", "To (inclusive)"),
     "period": ("Zeitraster", "Period"),

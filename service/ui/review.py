@@ -1,12 +1,14 @@
 """The clerk's pages: the review queue, one claim with its decision and explanation, and the form
-that confirms or corrects the labels and then opens the next claim of the queue."""
+that confirms or corrects the labels and then opens the next claim of the queue. A clerk sees the
+claims of the tenants its key is granted only; another tenant's claim is "not found"."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request, status
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -15,7 +17,8 @@ from claims.taxonomy import TASKS, load_taxonomy
 from service.deps import SessionDep, StateDep
 from service.orm import Claim
 from service.reviewing import ClaimNotFound, review_claim
-from service.store import AlreadyReviewed, ReviewConflict, review_queue, reviews_of
+from service.schemas import NO_CONTROL_PATTERN
+from service.store import AlreadyReviewed, ReviewConflict, get_claim, review_queue, reviews_of
 from service.ui.pages import ClerkDep, render
 from service.ui.sessions import PageSession, tokens_match
 
@@ -23,6 +26,8 @@ router = APIRouter(prefix="/ui", include_in_schema=False)
 PAGE_SIZE = 25
 MAX_COMMENT = 2_000
 DEPARTMENTS = load_taxonomy().labels("department")
+NO_CONTROL = re.compile(NO_CONTROL_PATTERN)  # as the API's review comment: no ANSI escapes
+OVERRIDE_VALUES = {"": False, "on": True}  # the checkbox sends "on" or nothing; anything else is refused
 
 
 def _department(value: str | None) -> str | None:
@@ -44,7 +49,7 @@ def queue(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     chosen = _department(department)
-    rows, count = review_queue(session, chosen, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    rows, count = review_queue(session, chosen, PAGE_SIZE, (page - 1) * PAGE_SIZE, user.tenants)
     pages = max(1, -(-count // PAGE_SIZE))
     return render(
         request,
@@ -105,7 +110,7 @@ def claim_page(
     user: ClerkDep,
     department: Annotated[str | None, Query(max_length=32)] = None,
 ) -> Response:
-    claim = session.get(Claim, claim_id[:36])
+    claim = get_claim(session, claim_id[:36], user.tenants)
     if claim is None:
         return render(
             request, "error.html", {"title": "not_found_title", "message": "not_found"}, user=user, status_code=404
@@ -136,7 +141,7 @@ async def submit_review(
     claim_id = claim_id[:36]
     queue_filter = _department(queue_department)
     labels = {"damage_type": damage_type, "urgency": urgency, "department": department}
-    claim = await run_in_threadpool(session.get, Claim, claim_id)
+    claim = await run_in_threadpool(get_claim, session, claim_id, user.tenants)
     if claim is None:
         return render(
             request, "error.html", {"title": "not_found_title", "message": "not_found"}, user=user, status_code=404
@@ -159,6 +164,8 @@ async def submit_review(
         problem = "invalid_label"
     elif len(comment) > MAX_COMMENT:
         problem = "comment_too_long"
+    elif override not in OVERRIDE_VALUES or not NO_CONTROL.match(comment):
+        problem = "bad_input"
     elif state.triager is None and comment.strip():
         problem = "model_loading"
     if problem is not None:
@@ -172,8 +179,9 @@ async def submit_review(
             claim_id,
             labels,
             comment=comment or None,
-            override=override == "on",
+            override=OVERRIDE_VALUES[override],
             reviewer_key_id=user.key_id,
+            tenants=user.tenants,
             seen_review_count=review_count,
         )
     except ClaimNotFound:
@@ -186,7 +194,13 @@ async def submit_review(
         return await form_again("conflict_concurrent", 409)
     except AnonymizerInputError:
         return await form_again("bad_input", 422)
-    following, _ = await run_in_threadpool(review_queue, session, queue_filter, 1, 0)
+    except HTTPException as error:  # the admission's 429: this key has its share of texts in flight
+        if error.status_code != status.HTTP_429_TOO_MANY_REQUESTS:
+            raise
+        busy = await form_again("busy", error.status_code)
+        busy.headers.update(error.headers or {})
+        return busy
+    following, _ = await run_in_threadpool(review_queue, session, queue_filter, 1, 0, user.tenants)
     if following:
         query = urlencode({k: v for k, v in {"department": queue_filter, "saved": "1"}.items() if v})
         return RedirectResponse(f"/ui/claims/{following[0].id}?{query}", status_code=303)

@@ -32,10 +32,12 @@ def tokens_match(expected: str | None, given: str | None) -> bool:
 
 @dataclass(frozen=True)
 class PageSession:
-    """A signed-in person: their key's id (reviews are kept under it), role and form token."""
+    """A signed-in person: their key's id (reviews are kept under it), role, the tenants the key
+    is granted (``None``: every tenant) and form token."""
 
     key_id: int
     role: str
+    tenants: tuple[str, ...] | None
     csrf: str
     expires_at: float
 
@@ -52,10 +54,10 @@ class SessionStore:
     def _id(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
 
-    def create(self, key_id: int, role: str) -> tuple[str, PageSession]:
+    def create(self, key_id: int, role: str, tenants: tuple[str, ...] | None) -> tuple[str, PageSession]:
         """A new session; returns the cookie value and the session."""
         token = new_token()
-        session = PageSession(key_id, role, new_token(), time.time() + self.lifetime_seconds)
+        session = PageSession(key_id, role, tenants, new_token(), time.time() + self.lifetime_seconds)
         with self._lock:
             if len(self._sessions) >= MAX_SESSIONS:
                 self._prune()

@@ -69,7 +69,7 @@ def login(
     if principal is None or principal.role not in PAGE_ROLES:
         ui.limiter.failed(client)
         return _login_form(request, message="login_failed", status_code=401)
-    token, page_session = ui.sessions.create(principal.key_id, principal.role)
+    token, page_session = ui.sessions.create(principal.key_id, principal.role, principal.tenants)
     response = RedirectResponse(safe_next(next, HOME[principal.role]), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

@@ -2,6 +2,9 @@
 decided urgency and department) instead of one optional rule name. A rule name stored by an
 earlier version moves into the explanation (``{"rules": {"legacy": name}}``) and back on downgrade.
 
+Plain ALTER TABLE statements (SQLite >= 3.35 drops columns), no batch copy: a batch copy drops and
+recreates ``claims``, which SQLite refuses while review history or idempotency rows point at it.
+
 Revision ID: 0002
 Revises: 0001
 """
@@ -18,21 +21,18 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("claims", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("explanation", sa.JSON(), nullable=True))
+    op.add_column("claims", sa.Column("explanation", sa.JSON(), nullable=True))
     claims = sa.table("claims", sa.column("id", sa.String), sa.column("rule", sa.String), sa.column("explanation", sa.JSON))
     connection = op.get_bind()
     for claim_id, rule in connection.execute(sa.select(claims.c.id, claims.c.rule).where(claims.c.rule.is_not(None))).all():
         connection.execute(
             claims.update().where(claims.c.id == claim_id).values(explanation={"facts": {}, "rules": {"legacy": rule}})
         )
-    with op.batch_alter_table("claims", schema=None) as batch_op:
-        batch_op.drop_column("rule")
+    op.drop_column("claims", "rule")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("claims", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("rule", sa.String(length=64), nullable=True))
+    op.add_column("claims", sa.Column("rule", sa.String(length=64), nullable=True))
     claims = sa.table("claims", sa.column("id", sa.String), sa.column("rule", sa.String), sa.column("explanation", sa.JSON))
     connection = op.get_bind()
     for claim_id, explanation in connection.execute(
@@ -42,5 +42,4 @@ def downgrade() -> None:
         legacy = (value or {}).get("rules", {}).get("legacy")
         if legacy:
             connection.execute(claims.update().where(claims.c.id == claim_id).values(rule=legacy))
-    with op.batch_alter_table("claims", schema=None) as batch_op:
-        batch_op.drop_column("explanation")
+    op.drop_column("claims", "explanation")
