@@ -147,7 +147,7 @@ class ClaimDecision(BaseModel):
                         "rules": {"urgency": "kritisch.loss_ongoing", "department": "sach_privat.everything_else"},
                         "policy": "guide",
                     },
-                    "model_version": "triage-e5-lora-2",
+                    "model_version": "triage-facts-1",
                     "review_state": "needs_review",
                     "final": None,
                     "reviewed_at": None,
