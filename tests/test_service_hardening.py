@@ -209,7 +209,9 @@ def live_url(settings: ServiceSettings) -> Iterator[str]:
 
 
 def _closed_within(sock: socket.socket, seconds: float, trickle: bytes = b"") -> tuple[bool, bytes]:
-    """Sends ``trickle`` one byte every 0.3 s; True when the server closed the connection in time."""
+    """Sends ``trickle`` one byte every 0.3 s until the server answers; True when the server closed
+    the connection in time (a reset counts as closed). Sending stops once an answer arrived, so a
+    close after the answer is not turned into a reset that could discard the answer unread."""
     sock.settimeout(0.3)
     received = b""
     deadline = time.monotonic() + seconds
@@ -222,8 +224,10 @@ def _closed_within(sock: socket.socket, seconds: float, trickle: bytes = b"") ->
             received += chunk
         except TimeoutError:
             pass
+        except ConnectionResetError:
+            return True, received
         try:
-            if index < len(trickle):
+            if index < len(trickle) and not received:
                 sock.sendall(trickle[index : index + 1])
                 index += 1
         except OSError:

@@ -143,14 +143,14 @@ def test_review_conflicts_are_shown_and_nothing_is_overwritten(api: Api) -> None
 
 def test_the_explanation_partial_shows_facts_and_rules_when_the_claim_has_them() -> None:
     t = translator("de")
-    claim = SimpleNamespace(rule="most-urgent-wins", review_reasons=[], entity_counts={"PERSON": 1})
+    claim = SimpleNamespace(review_reasons=[], entity_counts={"PERSON": 1})
     context = {"t": t, "task_title": lambda task: task, "TASKS": ("urgency", "department"), "claim": claim}
     explained = {"facts": {"water_escaping": 0.91, "injured_people": 2}, "rules": {"urgency": "R3", "department": None}}
     html = templates.get_template("_explanation.html").render(**context, explanation=explained)
     assert 'id="facts"' in html and "water_escaping" in html and "0.91" in html and ">2<" in html
     assert 'id="rules"' in html and "R3" in html and t("model_decided") in html
     plain = templates.get_template("_explanation.html").render(**context, explanation=None)
-    assert 'id="facts"' not in plain and "most-urgent-wins" in plain
+    assert 'id="facts"' not in plain and 'id="rules"' not in plain and t("no_rule") in plain
 
 
 def test_csv_export_matches_the_audit_api(api: Api) -> None:
