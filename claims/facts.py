@@ -163,6 +163,17 @@ class AmountMention:
     role: str = "damage"
 
 
+def _total(amounts: set[float]) -> float | None:
+    """Distinct amounts summed, unless the largest is the sum of the others within 2 % (a total)."""
+    values = sorted(amounts)
+    if not values:
+        return None
+    largest, others = values[-1], sum(values[:-1])
+    if not others or abs(largest - others) <= 0.02 * largest:
+        return largest
+    return largest + others
+
+
 @dataclass(frozen=True)
 class ClaimFacts:
     """Facts of one claim that the guide's rules use; see the module docstring for amounts.
@@ -198,25 +209,13 @@ class ClaimFacts:
         Distinct amounts are summed (a list of items: "Scheibe 350 €, Navi 420 €, Brille 180 €"),
         unless the largest equals the sum of the others within 2 % (the text gives a total too).
         """
-        values = sorted({m.high_eur for m in self.mentions if m.role == "damage"})
-        if not values:
-            return None
-        largest, others = values[-1], sum(values[:-1])
-        if not others or abs(largest - others) <= 0.02 * largest:
-            return largest
-        return largest + others
+        return _total({m.high_eur for m in self.mentions if m.role == "damage"})
 
     @property
     def estimated_amount_eur(self) -> float | None:
         """The policy's ``amount_eur``: like :attr:`estimated_total_eur`, but a range counts with its
         midpoint (as the fact annotators read it, ``claims/policy/facts.yaml``)."""
-        values = sorted({(m.low_eur + m.high_eur) / 2 for m in self.mentions if m.role == "damage"})
-        if not values:
-            return None
-        largest, others = values[-1], sum(values[:-1])
-        if not others or abs(largest - others) <= 0.02 * largest:
-            return largest
-        return largest + others
+        return _total({(m.low_eur + m.high_eur) / 2 for m in self.mentions if m.role == "damage"})
 
     def amount_clearly_below(self, threshold: float) -> bool:
         """There is a damage amount and even the estimated total is below ``threshold`` (strict)."""
